@@ -1,0 +1,45 @@
+# Two commands do all set-up:  `make book` builds the HTML book, `make test` runs every check.
+# Both create .venv on first use and install requirements.txt into it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(wildcard book/*.ipynb)
+
+.PHONY: book test lint unit notebooks book-strict bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+book: $(STAMP)  ## Build the HTML book into _build/html (executes only changed notebooks)
+	$(BIN)/jupyter-book build .
+	@echo "Book built: open file://$(CURDIR)/_build/html/index.html"
+
+test: lint unit notebooks book-strict  ## Everything CI checks
+	@echo "make test: all checks passed"
+
+lint: $(STAMP)  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check relulib tests benchmarks book/_ext
+	$(BIN)/ruff format --check --line-length 80 $(NOTEBOOKS)  # notebook code fits the page
+
+unit: $(STAMP)  ## relulib unit, property and doc tests; notebooks stored without outputs
+	$(BIN)/python -m pytest -q tests relulib --doctest-modules
+
+notebooks: $(STAMP)  ## run every chapter notebook top to bottom (nbval)
+	$(BIN)/python -m pytest -q --nbval-lax $(NOTEBOOKS)
+
+book-strict: $(STAMP)  ## clean build, warnings are errors
+	rm -rf _build/html _build/.doctrees _build/.jupyter_cache _build/jupyter_execute
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+bench: $(STAMP)  ## speed measurements, printed as ratios (not a test)
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf _build
