@@ -1,0 +1,130 @@
+"""The widget mechanism: live update path, kernel-free HTML face, and the mime bundle."""
+
+import base64
+import json
+import re
+
+import numpy as np
+import pytest
+
+from relulib.plotting import draw_hinge
+from relulib.widgets import FRAMES_ENV, interactive_figure
+
+GRID = {"w": [-1.0, 0.0, 2.0], "b": [-1.0, 1.0]}
+
+
+@pytest.fixture
+def hinge():
+    return interactive_figure(draw_hinge, GRID, alt="hinge", figsize=(3, 2), dpi=40)
+
+
+def embedded_frames(html):
+    payload = re.search(
+        r'<script type="application/json" class="relulib-frames">(.*?)</script>', html
+    )
+    return json.loads(payload.group(1).replace("<\\/", "</"))
+
+
+def test_update_redraws_for_every_grid_value(hinge):
+    seen = {hinge.png}
+    for w in GRID["w"]:
+        for b in GRID["b"]:
+            png = hinge.update(w=w, b=b)
+            assert png.startswith(b"\x89PNG")
+            assert hinge.params == {"w": w, "b": b}
+            seen.add(png)
+    assert len(seen) == len(GRID["w"]) * len(GRID["b"])
+
+
+def test_live_widget_shows_the_new_frame_when_a_control_moves(hinge):
+    widget = hinge.widget
+    controls, image = widget.children[0].children, widget.children[1]
+    before = image.value
+    controls[0].value = 2.0
+    assert hinge.params["w"] == 2.0
+    assert image.value == hinge.png != before
+
+
+def test_html_face_has_one_frame_per_grid_point_and_a_control_per_parameter(hinge):
+    html = hinge.to_html(all_frames=True)
+    data = embedded_frames(html)
+    assert len(data["frames"]) == len(set(data["frames"])) == 6
+    assert data["strides"] == [2, 1]
+    assert data["labels"] == [["-1", "0", "2"], ["-1", "1"]]
+    assert html.count('type="range"') == 2
+    assert all(base64.b64decode(f.split(",", 1)[1]).startswith(b"\x89PNG") for f in data["frames"])
+
+
+def test_html_face_starts_on_the_current_frame(hinge):
+    hinge.update(w=2.0, b=-1.0)
+    html = hinge.to_html(all_frames=True)
+    data = embedded_frames(html)
+    current = data["frames"][2 * 2 + 0]  # w index 2, b index 0
+    assert f'<img src="{current}"' in html
+    assert 'alt="hinge (w = 2, b = -1)"' in html
+
+
+def test_menu_for_non_numeric_values():
+    fig = interactive_figure(lambda ax, kind: ax.set_title(kind), {"kind": ["relu", "elu"]})
+    html = fig.to_html()
+    assert "<select" in html and html.count("<option") == 2
+
+
+def test_snapshot_face_embeds_only_the_current_frame(hinge, monkeypatch):
+    monkeypatch.delenv(FRAMES_ENV, raising=False)
+    bundle = hinge._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"].count("data:image/png") == 1
+    assert "relulib-frames" not in bundle["text/html"]
+
+
+def test_book_build_embeds_all_frames(hinge, monkeypatch):
+    monkeypatch.setenv(FRAMES_ENV, "all")
+    assert len(embedded_frames(hinge._repr_mimebundle_()["text/html"])["frames"]) == 6
+
+
+def test_frames_leave_the_current_frame_drawn(hinge):
+    before = hinge.render(**hinge.params)
+    hinge.frames()
+    assert hinge.render(**hinge.params) == before
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "fragment"),
+    [
+        ({"draw": 3, "grid": GRID}, TypeError, "draw"),
+        ({"draw": draw_hinge, "grid": {}}, TypeError, "grid"),
+        ({"draw": draw_hinge, "grid": {"w": []}}, ValueError, "'w'"),
+        (
+            {"draw": draw_hinge, "grid": {"w": list(range(8)), "b": list(range(8))}},
+            ValueError,
+            "64 frames",
+        ),
+        ({"draw": draw_hinge, "grid": GRID, "initial": {"w": 5.0}}, ValueError, "initial: w=5.0"),
+        (
+            {"draw": draw_hinge, "grid": GRID, "initial": {"z": 1}},
+            ValueError,
+            "unknown parameter 'z'",
+        ),
+        ({"draw": draw_hinge, "grid": GRID, "layout": (0, 1)}, ValueError, "layout"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs, error, fragment):
+    with pytest.raises(error, match=re.escape(fragment)):
+        interactive_figure(**kwargs)
+
+
+def test_update_rejects_values_off_the_grid(hinge):
+    with pytest.raises(ValueError, match=r"w=0\.5 is not on the grid"):
+        hinge.update(w=0.5)
+    assert hinge.params["w"] != 0.5
+
+
+def test_multi_panel_layout_passes_an_array_of_axes():
+    def two_panels(axes, k):
+        assert len(axes) == 2
+        axes[0].plot(np.arange(3) * k)
+        axes[1].plot(-np.arange(3) * k)
+
+    fig = interactive_figure(two_panels, {"k": [1, 2]}, layout=(1, 2))
+    assert len(fig.frames()) == 2
