@@ -1,0 +1,71 @@
+"""Input validation for relulib, done once at the boundary of each public function.
+
+Every error names the function, the argument, what was given and what was expected,
+in the spirit of scikit-learn's ``check_array`` / ``check_scalar``.
+"""
+
+import numbers
+
+import numpy as np
+
+
+def describe(value):
+    """A short description of ``value`` for an error message."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def as_real_array(x, func, name="x", *, keep_integers=False):
+    """``np.asarray(x)`` checked to hold real numbers.
+
+    Floating arrays come back as they are (no copy). Integer arrays become ``float64``
+    unless ``keep_integers``; booleans always become ``float64``. Complex, string, object,
+    datetime and other dtypes raise ``TypeError``.
+    """
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{func}: expected real numbers for {name}, got {describe(x)} "
+            f"that numpy cannot turn into an array ({exc})"
+        ) from exc
+    kind = arr.dtype.kind
+    if kind == "f":
+        return arr
+    if kind in "iu":
+        return arr if keep_integers else arr.astype(np.float64)
+    if kind == "b":
+        return arr.astype(np.float64)
+    raise TypeError(f"{func}: expected real numbers, got array of dtype {arr.dtype} for {name}")
+
+
+def finite_real(value, name, func):
+    """``value`` as a float, checked to be a finite real number (not a bool, not an array)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{func}: {name} must be a finite real number, got {describe(value)}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{func}: {name} must be a finite real number, got {value!r}")
+    return value
+
+
+def positive_int(value, name, func):
+    """``value`` checked to be an integer >= 1 (``True`` is not an integer here)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{func}: {name} must be a positive integer, got {describe(value)}")
+    return int(value)
+
+
+def axis_index(axis, ndim, func):
+    """``axis`` normalised to ``0 <= axis < ndim`` (negative values count from the end)."""
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"{func}: axis must be an integer, got {describe(axis)}")
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(
+            f"{func}: axis={axis} is out of bounds for an array of dimension {ndim}"
+        )
+    return int(axis) % ndim
