@@ -13,6 +13,8 @@ Example:
 
 from __future__ import annotations
 
+import itertools
+import math
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ import numpy as np
 
 from relulib.activations import relu
 
-__all__ = ["Report", "check_relu", "check_relu_grad"]
+__all__ = ["Report", "check_fraction_active", "check_hat", "check_relu", "check_relu_grad"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,129 @@ _RELU_GRAD_CASES = (
     ),
     _Case("infinities", (_INF, -_INF), "The slope is 1 at +inf and 0 at -inf."),
 )
+
+
+_HAT_CASES = (
+    _Case(
+        "left of -1",
+        (-3.0, -2.0, -1.5),
+        "The hat is 0 left of -1, so no unit may be switched on there: the first hinge is "
+        "relu(x + 1), which starts at x = -1.",
+    ),
+    _Case(
+        "between -1 and 0",
+        (-0.75, -0.5, -0.25),
+        "Between -1 and 0 the hat rises with slope 1: that is relu(x + 1) alone.",
+    ),
+    _Case("the peak", (0.0,), "At x = 0 the hat is 1: relu(0 + 1) = 1, the other hinges are 0."),
+    _Case(
+        "between 0 and 1",
+        (0.25, 0.5, 0.75),
+        "Between 0 and 1 the hat falls with slope -1. The slope must change from +1 to -1, a "
+        "change of -2, so the hinge at 0 needs output weight -2: -2 * relu(x).",
+    ),
+    _Case(
+        "right of 1",
+        (1.0, 1.5, 2.0, 3.0),
+        "Right of 1 the hat is 0 again, so the slope must change from -1 back to 0: a third "
+        "hinge, + relu(x - 1). Without it the function keeps falling below 0.",
+    ),
+)
+
+
+def _hat(x):
+    return relu(1 - np.abs(x))
+
+
+def check_hat(fn: Callable) -> Report:
+    """Check a learner's ``fn(x)`` for the hat function ``max(0, 1 - |x|)`` on numpy arrays.
+
+    The hat is a sum of three hinges; each region of the line where a hinge is missing or
+    has the wrong weight gets its own explanation.
+
+    Example:
+        >>> import relulib
+        >>> report = check_hat(lambda x: relulib.relu(x + 1) - 2 * relulib.relu(x))
+        >>> print(report)  # doctest: +ELLIPSIS
+        hat: 1 of 7 checks failed.
+          - right of 1: for x = [1.  1.5 2.  3. ] expected [0. 0. 0. 0.], got...
+        >>> print(report.failures[0])  # doctest: +ELLIPSIS
+        right of 1: ... Without it the function keeps falling below 0.
+    """
+    if not callable(fn):
+        return Report("hat", 1, (f"expected a function, got {type(fn).__name__} {fn!r}.",))
+    failures = [_value_failure(fn, _hat, case) for case in _HAT_CASES]
+    failures += [_shape_failure(fn), _mutation_failure(fn)]
+    return Report("hat", len(failures), tuple(f for f in failures if f))
+
+
+_BIASES = (-2.0, -1.0, 0.0, 0.5, 1.0, 2.0)
+
+
+def _normal_cdf(b: float) -> float:
+    return 0.5 * (1.0 + math.erf(b / math.sqrt(2.0)))
+
+
+def check_fraction_active(fn: Callable, *, tol: float = 0.01) -> Report:
+    """Check a learner's ``fn(b)``: the fraction of units with ``z + b > 0`` for ``z ~ N(0, 1)``.
+
+    The answer is :math:`\\Phi(b)`, the standard normal CDF. A Monte Carlo estimate passes if
+    it is within ``tol`` of it at every probe bias; the function must also grow with ``b``.
+
+    Example:
+        >>> print(check_fraction_active(lambda b: 0.5))  # doctest: +ELLIPSIS
+        fraction_active: 6 of 7 checks failed.
+          - bias -2: expected about 0.0228, got 0.5...
+    """
+    if not callable(fn):
+        name = type(fn).__name__
+        return Report("fraction_active", 1, (f"expected a function, got {name} {fn!r}.",))
+    values, failures, hints_given = [], [], set()
+    for b in _BIASES:
+        got, failure, hint = _fraction_at(fn, b, tol)
+        values.append(got)
+        if failure and hint:
+            failure += " " + (hint if hint not in hints_given else "(Same reason as above.)")
+            hints_given.add(hint)
+        failures.append(failure)
+    failures.append(_monotone_failure(values))
+    return Report("fraction_active", len(failures), tuple(f for f in failures if f))
+
+
+def _fraction_at(fn: Callable, b: float, tol: float) -> tuple[float | None, str | None, str]:
+    """The learner's value at bias ``b``, what is wrong with it, and why (each may be empty)."""
+    try:
+        got = float(fn(b))
+    except Exception as exc:  # the learner's bug is the message, whatever it is
+        return None, f"bias {b:g}: calling it raised {type(exc).__name__}: {exc}.", ""
+    expected = _normal_cdf(b)
+    if abs(got - expected) <= tol:
+        return got, None, ""
+    failure = f"bias {b:g}: expected about {expected:.4f}, got {got:.4g}."
+    return got, failure, _fraction_hint(b, got, tol)
+
+
+def _fraction_hint(b: float, got: float, tol: float) -> str:
+    if 1 < got <= 100:
+        return "That looks like a percentage: return a fraction between 0 and 1."
+    if abs(got - (1 - _normal_cdf(b))) <= tol:
+        return (
+            "That is the fraction of inactive units (exact zeros), or the bias with the wrong "
+            "sign: a positive bias moves pre-activations to the right, so more units are active."
+        )
+    if b == 0:
+        return "With zero bias the pre-activations are symmetric about 0: half are active."
+    return "A unit is active when z + b > 0, that is z > -b, which has probability Phi(b)."
+
+
+def _monotone_failure(values) -> str | None:
+    if any(v is None for v in values) or all(a < b for a, b in itertools.pairwise(values)):
+        return None
+    return (
+        f"growth: for biases {list(_BIASES)} your fractions are "
+        f"{[round(v, 4) for v in values]}. A larger bias makes more pre-activations positive, "
+        "so the fraction of active units must increase with the bias."
+    )
 
 
 def check_relu(fn: Callable) -> Report:
