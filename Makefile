@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: book test lint unit notebooks book-strict bench clean
+.PHONY: book test lint unit notebooks book-strict browser assets bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +16,19 @@ $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-book: $(STAMP)  ## Build the HTML book into _build/html (executes only changed notebooks)
+assets:  ## MathJax from npm (pinned in package-lock.json), so the book shows math offline
+	@if command -v npm >/dev/null 2>&1; then \
+		[ node_modules/.package-lock.json -nt package-lock.json ] \
+			|| npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "make: npm not found, so the book loads MathJax from a CDN: math needs a network"; \
+	fi
+
+book: $(STAMP) assets  ## Build the HTML book into _build/html (executes only changed notebooks)
 	$(BIN)/jupyter-book build .
 	@echo "Book built: open file://$(CURDIR)/_build/html/index.html"
 
-test: lint unit notebooks book-strict  ## Everything CI checks
+test: lint unit notebooks book-strict browser  ## Everything CI checks
 	@echo "make test: all checks passed"
 
 lint: $(STAMP)  ## ruff lint and format check
@@ -29,14 +37,17 @@ lint: $(STAMP)  ## ruff lint and format check
 	$(BIN)/ruff format --check --line-length 80 $(NOTEBOOKS)  # notebook code fits the page
 
 unit: $(STAMP)  ## relulib unit, property and doc tests; notebooks stored without outputs
-	$(BIN)/python -m pytest -q tests relulib --doctest-modules
+	$(BIN)/python -m pytest -q tests relulib --doctest-modules --ignore=tests/browser
 
 notebooks: $(STAMP)  ## run every chapter notebook top to bottom (nbval)
 	$(BIN)/python -m pytest -q --nbval-lax $(NOTEBOOKS)
 
-book-strict: $(STAMP)  ## clean build, warnings are errors
+book-strict: $(STAMP) assets  ## clean build, warnings are errors
 	rm -rf _build/html _build/.doctrees _build/.jupyter_cache _build/jupyter_execute
 	$(BIN)/jupyter-book build . -W -n --keep-going
+
+browser: $(STAMP)  ## the built book and a live JupyterLab in headless Chromium
+	$(BIN)/python -m pytest -q tests/browser
 
 bench: $(STAMP)  ## speed measurements, printed as ratios (not a test)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

@@ -1,0 +1,147 @@
+"""Browser tests: the built book and a live JupyterLab, driven by Debian's Chromium.
+
+Without a browser these tests are skipped with a reason, except on CI (``CI`` set), where a
+missing browser or an unbuilt book is a failure. Every request that would leave the machine
+is blocked and recorded, so a page that needs the network fails instead of hanging.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BOOK = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = os.environ.get("RELULIB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (on CI the browser tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def book_pages() -> list[str]:
+    """Every HTML page of the built book, as paths relative to its root."""
+    if not BOOK.is_dir():
+        return []
+    return sorted(
+        p.relative_to(BOOK).as_posix()
+        for p in BOOK.rglob("*.html")
+        if "_static" not in p.parts and "_sources" not in p.parts
+    )
+
+
+def chapter_pages() -> list[str]:
+    """The pages made from the book's chapter notebooks."""
+    return [page for page in book_pages() if (ROOT / page).with_suffix(".ipynb").exists()]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def book_url():
+    if not (BOOK / "index.html").exists():
+        _unavailable(f"the book is not built ({BOOK}); run `make book` first")
+    handler = functools.partial(_QuietHandler, directory=os.fspath(BOOK))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@dataclass
+class PageLog:
+    """What a page did besides rendering: console errors, script errors, blocked requests."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+
+
+def new_page(browser):
+    """A page whose requests may not leave this machine; ``page.log`` records the rest."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    log = PageLog()
+
+    def keep_local(route):
+        if urlparse(route.request.url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            log.external_requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", keep_local)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
+    page.on("pageerror", lambda e: log.page_errors.append(str(e)))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and log.failed_requests.append(f"{r.status} {r.url}"),
+    )
+    page.log = log
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page, for tests that change what it shows."""
+    page = new_page(browser)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture(scope="session")
+def visited(browser, book_url):
+    """``visited(path)``: the book page at ``path``, loaded once per session and shared by the
+    tests that only look at it."""
+    pages = {}
+
+    def visit(path):
+        if path not in pages:
+            page = new_page(browser)
+            page.response = page.goto(f"{book_url}/{path}", wait_until="load")
+            page.wait_for_load_state("networkidle")
+            pages[path] = page
+        return pages[path]
+
+    yield visit
+    for page in pages.values():
+        page.context.close()
