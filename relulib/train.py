@@ -189,6 +189,18 @@ def _check_data(model, X, y, loss, func):
         )
 
 
+def _name_or_function(value, table, argument, func):
+    """``table[value]`` for a known name, ``value`` itself for a function; else a clear error."""
+    if isinstance(value, str):
+        if value not in table:
+            names = ", ".join(f'"{name}"' for name in table)
+            raise ValueError(f"{func}: {argument} must be {names} or a function, got {value!r}")
+        return table[value]
+    if callable(value):
+        return value
+    raise TypeError(f"{func}: {argument} must be a name or a function, got {describe(value)}")
+
+
 def train(
     model,
     X,
@@ -251,29 +263,9 @@ def train(
         (True, True)
     """
     func = "train"
-    if isinstance(loss, str):
-        if loss not in _LOSSES:
-            raise ValueError(
-                f'{func}: loss must be "cross_entropy", "mse" or a function, got {loss!r}'
-            )
-        loss_fn = _LOSSES[loss]
-    elif callable(loss):
-        loss_fn = loss
-    else:
-        raise TypeError(f"{func}: loss must be a name or a function, got {describe(loss)}")
+    loss_fn = _name_or_function(loss, _LOSSES, "loss", func)
     _check_data(model, X, y, loss, func)
-    if isinstance(optimizer, str):
-        if optimizer not in _OPTIMIZERS:
-            raise ValueError(
-                f'{func}: optimizer must be "sgd", "adam" or a function, got {optimizer!r}'
-            )
-        make_optimizer = _OPTIMIZERS[optimizer]
-    elif callable(optimizer):
-        make_optimizer = optimizer
-    else:
-        raise TypeError(
-            f"{func}: optimizer must be a name or a function, got {describe(optimizer)}"
-        )
+    make_optimizer = _name_or_function(optimizer, _OPTIMIZERS, "optimizer", func)
     if (
         isinstance(lr, bool)
         or not isinstance(lr, numbers.Real)
