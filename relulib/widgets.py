@@ -153,7 +153,7 @@ class InteractiveFigure:
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}: {len(values)} values" for name, values in self.grid.items())
-        return f"<InteractiveFigure {self.draw.__name__}({sizes}); {self.n_frames} frames>"
+        return f"<InteractiveFigure {_function_name(self.draw)}({sizes}); {self.n_frames} frames>"
 
     @property
     def n_frames(self) -> int:
@@ -346,6 +346,11 @@ def _validated_layout(layout: tuple[int, int]) -> tuple[int, int]:
     if len(layout) != 2 or not all(isinstance(n, numbers.Integral) and n >= 1 for n in layout):
         raise ValueError(f"layout: expected (rows, columns) of positive ints, got {layout!r}")
     return (int(layout[0]), int(layout[1]))
+
+
+def _function_name(fn) -> str:
+    """A function's name; a ``functools.partial`` is named after the function it wraps."""
+    return getattr(fn, "__name__", None) or _function_name(getattr(fn, "func", type(fn)))
 
 
 def _all_numbers(values: Sequence[Any]) -> bool:

@@ -128,3 +128,10 @@ def test_multi_panel_layout_passes_an_array_of_axes():
 
     fig = interactive_figure(two_panels, {"k": [1, 2]}, layout=(1, 2))
     assert len(fig.frames()) == 2
+
+
+def test_a_partial_drawing_function_is_named_after_its_function():
+    import functools
+
+    fig = interactive_figure(functools.partial(draw_hinge, lo=-2.0), GRID)
+    assert repr(fig).startswith("<InteractiveFigure draw_hinge(")
