@@ -1,0 +1,147 @@
+r"""Figures for the Disadvantages chapter: dying units, growing activations, signal propagation.
+
+Each function draws precomputed numbers on the Axes it is given and returns it; none of them
+trains or samples anything, so they are cheap enough to redraw a widget frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+
+__all__ = ["draw_dead_fraction", "draw_layer_maxima", "draw_layer_stds"]
+
+_HIGHLIGHT = "#d62728"
+_OTHERS = "0.75"
+
+
+def draw_dead_fraction(ax: Axes, runs: Mapping[float, Sequence[float]], *, lr: float) -> Axes:
+    """Draw the fraction of dead units over training, one curve per learning rate.
+
+    The curve of ``lr`` is drawn thick and red, the other runs thin and grey, so a slider over
+    the learning rate shows where the chosen run sits among them.
+
+    Args:
+        runs: learning rate -> the dead fraction after each epoch (entry 0: at initialisation).
+        lr: the learning rate to highlight; a key of ``runs``.
+
+    Returns:
+        The Axes ``ax``, drawn on.
+
+    Example:
+        >>> from matplotlib.figure import Figure
+        >>> ax = draw_dead_fraction(Figure().subplots(), {0.1: [0, 0.1], 3.0: [0, 0.8]}, lr=3.0)
+        >>> ax.get_title()
+        'learning rate 3: 80 % of units dead after 1 epochs'
+    """
+    if lr not in runs:
+        raise KeyError(f"draw_dead_fraction: lr={lr!r} is not one of the runs {sorted(runs)}")
+    for other, fractions in runs.items():
+        if other != lr:
+            ax.plot(100 * np.asarray(fractions, float), color=_OTHERS, lw=1)
+    chosen = 100 * np.asarray(runs[lr], float)
+    ax.plot(chosen, color=_HIGHLIGHT, lw=2.5)
+    ax.set_ylim(-3, 103)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("dead units (%)")
+    ax.set_title(
+        f"learning rate {lr:g}: {chosen[-1]:.0f} % of units dead after {len(chosen) - 1} epochs"
+    )
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def draw_layer_maxima(ax: Axes, maxima: Mapping[str, Sequence[float]], *, limit=None) -> Axes:
+    r"""Draw the largest activation of each layer, on a log scale, one line per network.
+
+    Infinite and NaN values (an overflow) are not drawn; a cross marks the layer where a line
+    first overflows.
+
+    Args:
+        maxima: label -> the largest :math:`|h_l|` of layers :math:`l = 1, 2, \dots`.
+        limit (float or None): a value to mark with a dashed line, such as the largest float16.
+
+    Returns:
+        The Axes ``ax``, drawn on.
+
+    Example:
+        >>> from matplotlib.figure import Figure
+        >>> ax = draw_layer_maxima(Figure().subplots(), {"a": [1.0, 10.0, float("inf")]})
+        >>> len(ax.lines)
+        2
+    """
+    for label, values in maxima.items():
+        values = np.asarray(values, float)
+        layers = np.arange(1, len(values) + 1)
+        finite = np.isfinite(values)
+        (line,) = ax.plot(layers[finite], values[finite], "o-", ms=3, label=label)
+        if not finite.all():
+            first = int(np.argmin(finite))
+            top = values[finite].max() if finite.any() else 1.0
+            ax.plot([layers[first]], [top], "x", color=line.get_color(), ms=10, mew=2.5)
+    if limit is not None:
+        ax.axhline(limit, color="0.4", ls="--", lw=1)
+    ax.set_yscale("log")
+    ax.set_xlabel("layer")
+    ax.set_ylabel("largest |activation|")
+    ax.grid(alpha=0.3, which="major")
+    return ax
+
+
+def draw_layer_stds(
+    ax: Axes, profiles: Mapping[str, Sequence[float]], *, init: str, depth: int
+) -> Axes:
+    r"""Draw :math:`\log_2` of each layer's response std relative to layer 1, for one scheme.
+
+    ``profiles[init]`` is the output of :func:`relulib.diagnostics.signal_propagation` for a
+    deep network (entry 0 the input, entry :math:`l` layer :math:`l`); the first ``depth``
+    layers are drawn, as :math:`\log_2(\sigma_l / \sigma_1)`, with the other schemes in grey.
+    A flat line at 0 is a signal that keeps its scale.
+
+    Args:
+        profiles: scheme name -> standard deviations, input first.
+        init: the scheme to highlight; a key of ``profiles``.
+        depth: how many layers to show, at most ``len(profiles[init]) - 1``.
+
+    Returns:
+        The Axes ``ax``, drawn on.
+
+    Example:
+        >>> from matplotlib.figure import Figure
+        >>> profiles = {"he": [1.0, 1.4, 1.4, 1.4], "xavier": [1.0, 1.0, 0.5, 0.25]}
+        >>> ax = draw_layer_stds(Figure().subplots(), profiles, init="xavier", depth=3)
+        >>> ax.get_title()
+        'xavier, 3 layers: log2(σ_3 / σ_1) = -2.0'
+    """
+    if init not in profiles:
+        raise KeyError(f"draw_layer_stds: init={init!r} is not one of {list(profiles)}")
+    layers = np.arange(1, depth + 1)
+    chosen = None
+    for name, stds in profiles.items():
+        stds = np.asarray(stds, float)
+        if depth > len(stds) - 1:
+            raise ValueError(
+                f"draw_layer_stds: depth={depth} but profile {name!r} has {len(stds) - 1} layers"
+            )
+        ratio = np.log2(stds[1 : depth + 1] / stds[1])
+        if name == init:
+            chosen = ratio
+        else:
+            ax.plot(layers, ratio, color=_OTHERS, lw=1)
+            ax.annotate(
+                name,
+                (layers[-1], ratio[-1]),
+                color="0.5",
+                fontsize="small",
+                ha="right",
+                va="bottom",
+            )
+    ax.plot(layers, chosen, "o-", color=_HIGHLIGHT, lw=2, ms=3)
+    ax.axhline(0, color="0.3", lw=0.8)
+    ax.set_xlabel("layer l")
+    ax.set_ylabel("log2(σ_l / σ_1)")
+    ax.set_title(f"{init}, {depth} layers: log2(σ_{depth} / σ_1) = {chosen[-1]:.1f}")
+    ax.grid(alpha=0.3)
+    return ax

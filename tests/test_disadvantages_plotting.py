@@ -1,0 +1,59 @@
+"""The Disadvantages chapter's figures draw what they are given, headlessly."""
+
+import math
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from relulib.plotting.disadvantages import (
+    draw_dead_fraction,
+    draw_layer_maxima,
+    draw_layer_stds,
+)
+
+
+def axes():
+    return Figure().subplots()
+
+
+def test_dead_fraction_highlights_the_chosen_run():
+    runs = {0.1: [0.0, 0.1, 0.1], 1.0: [0.0, 0.5, 0.9]}
+    ax = draw_dead_fraction(axes(), runs, lr=1.0)
+    assert len(ax.lines) == 2
+    chosen = ax.lines[-1]
+    np.testing.assert_allclose(chosen.get_ydata(), [0, 50, 90])
+    assert chosen.get_linewidth() > ax.lines[0].get_linewidth()
+    assert "90 %" in ax.get_title() and "2 epochs" in ax.get_title()
+
+
+def test_dead_fraction_rejects_an_unknown_rate():
+    with pytest.raises(KeyError, match=r"lr=0\.5"):
+        draw_dead_fraction(axes(), {0.1: [0.0]}, lr=0.5)
+
+
+def test_layer_maxima_skips_overflow_and_marks_it():
+    maxima = {"a": [1.0, 10.0, math.inf, math.nan], "b": [1.0, 2.0, 3.0, 4.0]}
+    ax = draw_layer_maxima(axes(), maxima, limit=5.0)
+    assert ax.get_yscale() == "log"
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [1.0, 10.0])
+    cross = ax.lines[1]
+    assert cross.get_marker() == "x" and cross.get_xdata()[0] == 3
+    assert ax.lines[-1].get_ydata()[0] == 5.0  # the dashed limit
+    assert len(ax.lines) == 4
+
+
+def test_layer_stds_draws_log2_ratios_up_to_depth():
+    profiles = {"he": [1.0, 2.0, 2.0, 2.0, 2.0], "xavier": [1.0, 1.0, 0.5, 0.25, 0.125]}
+    ax = draw_layer_stds(axes(), profiles, init="xavier", depth=3)
+    red = ax.lines[1]
+    np.testing.assert_allclose(red.get_ydata(), [0.0, -1.0, -2.0])
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.0, 0.0, 0.0])
+    assert ax.get_title() == "xavier, 3 layers: log2(σ_3 / σ_1) = -2.0"
+
+
+def test_layer_stds_validates():
+    with pytest.raises(KeyError, match="init='lecun'"):
+        draw_layer_stds(axes(), {"he": [1.0, 1.0]}, init="lecun", depth=1)
+    with pytest.raises(ValueError, match="depth=5"):
+        draw_layer_stds(axes(), {"he": [1.0, 1.0]}, init="he", depth=5)
