@@ -1,0 +1,232 @@
+r"""Exercise checks for the Advantages chapter: the sigmoid bound, sparsity and an L1 penalty.
+
+Each check calls the learner's function on probe inputs, compares with the right answer, and
+when the answer is wrong, recognises the usual mistakes (a sum for a product, a tolerance for
+an exact zero, a mean over the wrong axis) and says what went wrong.
+
+Example:
+    >>> print(check_sigmoid_bound(lambda depth: 0.25**depth))
+    sigmoid_bound: all 5 checks passed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from relulib.checks import Report
+
+__all__ = ["check_l1_penalty", "check_sigmoid_bound", "check_zero_fraction"]
+
+_DEPTHS = (1, 2, 3, 10, 20)
+
+_BOUND_MISTAKES = (
+    (
+        lambda d: 0.5**d,
+        "0.5 is the sigmoid's value at 0, not its slope: the slope is "
+        "sigma(x) * (1 - sigma(x)), at most 1/2 * 1/2 = 1/4.",
+    ),
+    (
+        lambda d: 0.25 * d,
+        "the chain rule multiplies the layers' derivatives: the bound is a product, "
+        "(1/4) ** depth, not a sum.",
+    ),
+    (lambda d: 0.25 ** (d - 1), "one factor 1/4 per layer: the exponent is depth, not depth - 1."),
+    (lambda d: 0.25 ** (d + 1), "one factor 1/4 per layer: the exponent is depth, not depth + 1."),
+    (lambda d: 1.0, "1 bounds ReLU's derivative, not the sigmoid's, which is at most 1/4."),
+)
+
+
+def check_sigmoid_bound(fn: Callable) -> Report:
+    r"""Check ``fn(depth)``: the bound on a product of ``depth`` sigmoid derivatives.
+
+    Since :math:`\sigma'(x) = \sigma(x)(1 - \sigma(x)) \le \tfrac14`, the product of the
+    derivatives met along a path through :math:`L` sigmoid layers is at most
+    :math:`(1/4)^L`.
+
+    Args:
+        fn: the learner's function of an integer depth.
+
+    Returns:
+        Report: one check per probe depth; wrong answers name the likely mistake.
+
+    Example:
+        >>> print(check_sigmoid_bound(lambda depth: 0.5**depth))  # doctest: +ELLIPSIS
+        sigmoid_bound: 5 of 5 checks failed.
+          - depth 1: expected 0.25, got 0.5: 0.5 is the sigmoid's value at 0, not its slope...
+    """
+    failures = [_bound_failure(fn, depth) for depth in _DEPTHS]
+    return Report("sigmoid_bound", len(_DEPTHS), tuple(f for f in failures if f))
+
+
+def _bound_failure(fn: Callable, depth: int) -> str | None:
+    expected = 0.25**depth
+    got, error = _number(fn, depth)
+    if error:
+        return f"depth {depth}: {error}"
+    if math.isclose(got, expected, rel_tol=1e-9):
+        return None
+    hint = _match(got, [(m(depth), h) for m, h in _BOUND_MISTAKES])
+    return f"depth {depth}: expected {expected:.6g}, got {got:.6g}" + (f": {hint}" if hint else ".")
+
+
+def _zero_probes() -> list[np.ndarray]:
+    rng = np.random.default_rng(0)
+    relu_like = np.maximum(rng.normal(size=(50, 8)), 0.0)
+    tiny = np.array([[0.0, 1e-12, 2.0], [0.0, 0.0, 3e-9]])
+    leaky = np.array([[-0.01, 0.0, 1.0, -0.3], [0.0, 0.5, -2.0, 0.0]])
+    return [relu_like, tiny, leaky]
+
+
+def _zero_mistakes(h: np.ndarray) -> list[tuple[float, str]]:
+    n_zero = float(np.sum(h == 0))
+    return [
+        (
+            1 - n_zero / h.size,
+            "that is the fraction of non-zero entries; the sparsity counts the zeros.",
+        ),
+        (n_zero, "that is the number of zeros; divide by the number of entries, h.size."),
+        (
+            float(np.mean(np.isclose(h, 0))),
+            "a tolerance counts tiny positive outputs as zeros; a ReLU's zeros are exact, "
+            "so test h == 0.",
+        ),
+        (
+            float(np.mean(h <= 0)),
+            "h <= 0 also counts negative outputs (a leaky ReLU's); exact zeros are h == 0.",
+        ),
+        (
+            n_zero / h.shape[0],
+            "that divides by the batch size only; divide by every entry, units included.",
+        ),
+    ]
+
+
+def check_zero_fraction(fn: Callable) -> Report:
+    r"""Check ``fn(h)``: the fraction of entries of an array ``h`` that are exactly 0.
+
+    .. math::
+
+        \text{zero fraction} = \frac{\#\{(i, j) : h_{ij} = 0\}}{\#\{(i, j)\}},
+
+    the sparsity measure of Glorot et al. (2011). Probes include tiny positive values and
+    negative ones, which a tolerance or a ``<= 0`` test would count.
+
+    Args:
+        fn: the learner's function of a numpy array ``h`` of shape ``(samples, units)``.
+
+    Returns:
+        Report: one check per probe array.
+
+    Example:
+        >>> import numpy as np
+        >>> print(check_zero_fraction(lambda h: float(np.mean(h == 0))))
+        zero_fraction: all 3 checks passed.
+        >>> print(check_zero_fraction(lambda h: float(np.mean(h <= 0))))  # doctest: +ELLIPSIS
+        zero_fraction: 1 of 3 checks failed.
+          - probe 3 (with negative outputs): expected 0.375, got 0.75: h <= 0 also counts...
+    """
+    names = ("ReLU outputs", "with tiny positive outputs", "with negative outputs")
+    failures = []
+    for k, (h, name) in enumerate(zip(_zero_probes(), names, strict=True), start=1):
+        expected = float(np.mean(h == 0))
+        got, error = _number(fn, h.copy())
+        if error:
+            failures.append(f"probe {k} ({name}): {error}")
+        elif not math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12):
+            hint = _match(got, _zero_mistakes(h))
+            failures.append(
+                f"probe {k} ({name}): expected {expected:.6g}, got {got:.6g}"
+                + (f": {hint}" if hint else ".")
+            )
+    return Report("zero_fraction", 3, tuple(failures))
+
+
+def _l1_mistakes(h: np.ndarray, lam: float) -> list[tuple[float, str]]:
+    return [
+        (
+            lam * float(np.sum(h, axis=1).mean()),
+            "take absolute values: without them negative activations cancel positive ones "
+            "(for ReLU outputs, h >= 0, it happens to make no difference).",
+        ),
+        (
+            lam * float(np.sum(h**2, axis=1).mean()),
+            "that squares the activations, an L2 penalty; L1 uses |h|.",
+        ),
+        (
+            lam * float(np.abs(h).mean()),
+            "that averages over units too; sum |h| over the units, then average over samples.",
+        ),
+        (
+            lam * float(np.abs(h).sum()),
+            "that sums over the batch too; average the per-sample sums over the samples.",
+        ),
+        (float(np.abs(h).sum(axis=1).mean()), "multiply by the penalty weight lam."),
+    ]
+
+
+def check_l1_penalty(fn: Callable) -> Report:
+    r"""Check ``fn(h, lam)``: an L1 penalty on activations, averaged over the batch.
+
+    For activations :math:`h` of shape (samples :math:`N`, units :math:`J`),
+
+    .. math::
+
+        \text{penalty} = \lambda \, \frac{1}{N} \sum_{i=1}^{N} \sum_{j=1}^{J} |h_{ij}| ,
+
+    the term Glorot et al. (2011) added to the loss to get sparser codes. The probes include
+    negative entries (as from a leaky ReLU) so that a missing ``abs`` shows.
+
+    Args:
+        fn: the learner's function of a numpy array ``h`` and a float ``lam``.
+
+    Returns:
+        Report: one check per probe.
+
+    Example:
+        >>> import numpy as np
+        >>> print(check_l1_penalty(lambda h, lam: lam * np.abs(h).sum(axis=1).mean()))
+        l1_penalty: all 3 checks passed.
+        >>> print(check_l1_penalty(lambda h, lam: lam * np.abs(h).mean()))  # doctest: +ELLIPSIS
+        l1_penalty: 3 of 3 checks failed.
+          - probe 1: expected 0.18, got 0.06: that averages over units too...
+    """
+    rng = np.random.default_rng(1)
+    probes = [
+        (np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 3.0]]), 0.06),
+        (np.array([[-1.0, 2.0], [0.5, -0.5], [0.0, 1.0]]), 0.5),
+        (rng.normal(size=(20, 7)), 0.01),
+    ]
+    failures = []
+    for k, (h, lam) in enumerate(probes, start=1):
+        expected = lam * float(np.abs(h).sum(axis=1).mean())
+        got, error = _number(fn, h.copy(), lam)
+        if error:
+            failures.append(f"probe {k}: {error}")
+        elif not math.isclose(got, expected, rel_tol=1e-7, abs_tol=1e-12):
+            hint = _match(got, _l1_mistakes(h, lam))
+            failures.append(
+                f"probe {k}: expected {expected:.6g}, got {got:.6g}"
+                + (f": {hint}" if hint else ".")
+            )
+    return Report("l1_penalty", len(probes), tuple(failures))
+
+
+def _number(fn: Callable, *args) -> tuple[float, str | None]:
+    """Call ``fn(*args)`` and convert the result to a float, or say why that failed."""
+    if not callable(fn):
+        return math.nan, f"expected a function, got {type(fn).__name__} {fn!r}."
+    try:
+        return float(fn(*args)), None
+    except Exception as exc:  # the learner's bug is the message, whatever it is
+        return math.nan, f"calling it raised {type(exc).__name__}: {exc}."
+
+
+def _match(got: float, mistakes) -> str | None:
+    """The hint of the first known mistake whose value equals ``got``, if any."""
+    for value, hint in mistakes:
+        if math.isclose(got, value, rel_tol=1e-9, abs_tol=1e-15):
+            return hint
+    return None

@@ -1,0 +1,78 @@
+"""The Advantages chapter's checks pass right answers and explain wrong ones."""
+
+import numpy as np
+import pytest
+
+from relulib.checks.advantages import check_l1_penalty, check_sigmoid_bound, check_zero_fraction
+
+
+def test_sigmoid_bound_passes_the_right_answer():
+    assert check_sigmoid_bound(lambda depth: 0.25**depth)
+
+
+@pytest.mark.parametrize(
+    ("wrong", "phrase"),
+    [
+        (lambda d: 0.5**d, "value at 0, not its slope"),
+        (lambda d: 0.25 * d, "a product"),
+        (lambda d: 0.25 ** (d - 1), "not depth - 1"),
+        (lambda d: 0.25 ** (d + 1), "not depth + 1"),
+        (lambda d: 1.0, "ReLU's derivative"),
+        (lambda d: 0.3**d, "expected 0.25, got 0.3."),
+        (lambda d: 1 / 0, "ZeroDivisionError"),
+        ("0.25", "expected a function"),
+    ],
+)
+def test_sigmoid_bound_explains_mistakes(wrong, phrase):
+    report = check_sigmoid_bound(wrong)
+    assert not report
+    assert phrase in str(report)
+
+
+def test_zero_fraction_passes_the_right_answer():
+    assert check_zero_fraction(lambda h: np.mean(h == 0))
+    assert check_zero_fraction(lambda h: np.count_nonzero(h == 0) / h.size)
+
+
+@pytest.mark.parametrize(
+    ("wrong", "phrase"),
+    [
+        (lambda h: np.mean(h != 0), "non-zero entries"),
+        (lambda h: np.sum(h == 0), "number of zeros"),
+        (lambda h: np.mean(np.isclose(h, 0)), "tolerance"),
+        (lambda h: np.mean(h <= 0), "negative outputs"),
+        (lambda h: np.sum(h == 0) / len(h), "batch size only"),
+        (lambda h: h.zeros(), "AttributeError"),
+    ],
+)
+def test_zero_fraction_explains_mistakes(wrong, phrase):
+    report = check_zero_fraction(wrong)
+    assert not report
+    assert phrase in str(report)
+
+
+def test_l1_penalty_passes_the_right_answer():
+    assert check_l1_penalty(lambda h, lam: lam * np.abs(h).sum(axis=1).mean())
+    assert check_l1_penalty(lambda h, lam: lam * np.linalg.norm(h, ord=1, axis=1).mean())
+
+
+@pytest.mark.parametrize(
+    ("wrong", "phrase"),
+    [
+        (lambda h, lam: lam * h.sum(axis=1).mean(), "absolute values"),
+        (lambda h, lam: lam * (h**2).sum(axis=1).mean(), "L2 penalty"),
+        (lambda h, lam: lam * np.abs(h).mean(), "averages over units"),
+        (lambda h, lam: lam * np.abs(h).sum(), "sums over the batch"),
+        (lambda h, lam: np.abs(h).sum(axis=1).mean(), "penalty weight"),
+    ],
+)
+def test_l1_penalty_explains_mistakes(wrong, phrase):
+    report = check_l1_penalty(wrong)
+    assert not report
+    assert phrase in str(report)
+
+
+def test_l1_penalty_without_abs_passes_only_relu_like_probe():
+    report = check_l1_penalty(lambda h, lam: lam * h.sum(axis=1).mean())
+    assert report.n_checks == 3
+    assert len(report.failures) == 2  # probe 1 has no negative entries
