@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from relulib.activations import elu, leaky_relu, relu
+from relulib.plotting import _fit_labels
 
 __all__ = ["draw_maxout_tangents", "draw_variant", "maxout_tangent_error", "tangent_max"]
 
@@ -63,6 +64,7 @@ def draw_variant(axes, variant: str = "elu", param: float = 1.0, *, lo=-3.0, hi=
         ax.axvline(0, color="0.8", lw=0.8, zorder=0)
         ax.set_xlabel("x")
     ax_f.legend(frameon=False, loc="upper left")
+    _fit_labels(ax_f)
     return ax_f, ax_df
 
 
