@@ -7,7 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: book test lint unit notebooks book-strict browser assets bench clean
+.PHONY: book test lint unit notebooks book-strict browser assets bench clean \
+	assignments grade assignments-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,16 +29,17 @@ book: $(STAMP) assets  ## Build the HTML book into _build/html (executes only ch
 	$(BIN)/jupyter-book build .
 	@echo "Book built: open file://$(CURDIR)/_build/html/index.html"
 
-test: lint unit notebooks book-strict browser  ## Everything CI checks
+test: lint unit notebooks book-strict browser assignments-test  ## Everything CI checks
 	@echo "make test: all checks passed"
 
 lint: $(STAMP)  ## ruff lint and format check
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check relulib tests benchmarks book/_ext
+	$(BIN)/ruff format --check relulib tests benchmarks book/_ext assignments
 	$(BIN)/ruff format --check --line-length 80 $(NOTEBOOKS)  # notebook code fits the page
 
 unit: $(STAMP)  ## relulib unit, property and doc tests; notebooks stored without outputs
-	$(BIN)/python -m pytest -q tests relulib --doctest-modules --ignore=tests/browser
+	$(BIN)/python -m pytest -q tests relulib --doctest-modules --ignore=tests/browser \
+		--ignore=tests/assignments
 
 notebooks: $(STAMP)  ## run every chapter notebook top to bottom (nbval)
 	$(BIN)/python -m pytest -q --nbval-lax $(NOTEBOOKS)
@@ -54,3 +56,31 @@ bench: $(STAMP)  ## speed measurements, printed as ratios (not a test)
 
 clean:
 	rm -rf _build
+
+# --- Course assignments (otter-grader, an instructor dependency) -------------------------------
+INSTRUCTOR_STAMP := $(VENV)/.installed-instructor
+MASTERS := $(wildcard assignments/*.ipynb)
+GRADE_TIMEOUT ?= 120
+
+$(INSTRUCTOR_STAMP): requirements-instructor.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-instructor.txt
+	touch $@
+
+assignments: $(INSTRUCTOR_STAMP)  ## student + autograder versions of every master in _build/assignments
+	rm -rf _build/assignments
+	@for master in $(MASTERS); do \
+		name=$$(basename $$master .ipynb); \
+		echo "otter assign $$master"; \
+		$(BIN)/otter assign $$master _build/assignments/$$name || exit 1; \
+	done
+	$(BIN)/python assignments/check_leaks.py assignments _build/assignments
+
+grade: $(INSTRUCTOR_STAMP)  ## grade SUBMISSIONS=<folder> without Docker: CSV gradebook + feedback
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder>"; exit 2; }
+	@test -d _build/assignments || $(MAKE) assignments
+	$(BIN)/python assignments/grade.py $(SUBMISSIONS) --autograders _build/assignments \
+		--out $(or $(OUT),$(SUBMISSIONS)/graded) --timeout $(GRADE_TIMEOUT) \
+		$(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
+
+assignments-test: $(INSTRUCTOR_STAMP)  ## assign, then grade fake submissions end to end
+	$(BIN)/python -m pytest -q tests/assignments
