@@ -1,4 +1,4 @@
-"""Showing relulib's own code in the book, read from the installed package."""
+"""Showing things in the book: relulib's own code, read from the installed package, and tables."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import ast
 import inspect
 import textwrap
 
-from IPython.display import Code
+from IPython.display import Code, Markdown
 
-__all__ = ["show_source", "source_without_docstring"]
+__all__ = ["markdown_table", "show_source", "source_without_docstring"]
 
 
 def source_without_docstring(obj) -> str:
@@ -39,3 +39,22 @@ def show_source(obj, *, docstring: bool = False) -> Code:
     """Display the installed source of ``obj`` with syntax highlighting (docstring optional)."""
     text = textwrap.dedent(inspect.getsource(obj)) if docstring else source_without_docstring(obj)
     return Code(text, language="python")
+
+
+def markdown_table(header, rows) -> Markdown:
+    """A table for a notebook and the book: one header row, then ``rows`` (cells via ``str``).
+
+    Example:
+        >>> print(markdown_table(["x", "relu(x)"], [[-1, 0], [2, 2]]).data)
+        | x | relu(x) |
+        | --- | --- |
+        | -1 | 0 |
+        | 2 | 2 |
+    """
+    lines = [_table_row(header), _table_row(["---"] * len(header))]
+    lines += [_table_row(row) for row in rows]
+    return Markdown("\n".join(lines))
+
+
+def _table_row(cells) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"

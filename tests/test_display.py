@@ -2,7 +2,7 @@ import inspect
 import textwrap
 
 import relulib
-from relulib.display import show_source, source_without_docstring
+from relulib.display import markdown_table, show_source, source_without_docstring
 
 
 def test_source_is_the_installed_code_without_its_docstring():
@@ -26,3 +26,8 @@ def test_show_source_can_keep_the_docstring():
         relulib.relu.__doc__.strip().splitlines()[0]
         in show_source(relulib.relu, docstring=True).data
     )
+
+
+def test_markdown_table_has_a_header_rule_and_one_line_per_row():
+    lines = markdown_table(["a", "b"], [[1, "x"], [2.5, None]]).data.splitlines()
+    assert lines == ["| a | b |", "| --- | --- |", "| 1 | x |", "| 2.5 | None |"]
