@@ -186,10 +186,14 @@ def dead_units(model, inputs, *, activations=(nn.ReLU,)) -> dict[str, float]:
         \qquad \text{result} = \frac{1}{J} \sum_{j=1}^{J} \text{dead}_j .
 
     No gradient flows through a dead unit, so gradient descent cannot revive it from this batch
-    (Lu et al., 2020, "Dying ReLU and Initialization"). A unit whose output is NaN on some sample
-    is not counted as dead. With other ``activations`` (``nn.LeakyReLU``, ``nn.ELU``...), the
-    test is "output never positive" (``h_j(x_i) <= 0`` for all ``i``), which for ReLU is the same
-    thing. A module called several times in ``forward`` pools the units of all its calls.
+    (Lu et al., 2020, "Dying ReLU and Initialization"). With other ``activations``
+    (``nn.LeakyReLU``, ``nn.ELU``...), the test is "output never positive" (``h_j(x_i) <= 0``
+    for all ``i``), which for ReLU is the same thing. A module called several times in
+    ``forward`` pools the units of all its calls.
+
+    A module whose output holds a NaN or an infinity anywhere on the batch gets ``nan``: the
+    network has diverged, and "dead" is undefined there. (Counting a NaN unit as alive would
+    make a diverged run look healthy: its dead fraction drops exactly when it blows up.)
 
     The forward pass runs without gradients and in eval mode; hooks, modes, parameters and
     gradients are as before when the function returns (see the module docstring).
@@ -203,7 +207,8 @@ def dead_units(model, inputs, *, activations=(nn.ReLU,)) -> dict[str, float]:
     Returns:
         dict[str, float]: for each watched module, keyed by its name in
         ``model.named_modules()`` (``""`` for the model itself) and in that order, the fraction
-        of its units that are dead, in :math:`[0, 1]`; NaN for a module ``forward`` never calls.
+        of its units that are dead, in :math:`[0, 1]`; NaN for a module ``forward`` never calls
+        and for a module with a non-finite output.
 
     Raises:
         TypeError: if ``model`` is not a module or ``inputs`` not a tensor.
@@ -226,17 +231,20 @@ def dead_units(model, inputs, *, activations=(nn.ReLU,)) -> dict[str, float]:
     _check_inputs(inputs, func)
     types = _check_module_types(activations, func)
     watched = _watched(model, types, func)
-    # per module: one boolean "ever positive or NaN" vector per call
+    # per module: one boolean "ever positive" vector per call
     alive: dict[str, list[torch.Tensor]] = {name: [] for name, _ in watched}
+    diverged: set[str] = set()
 
     def on_output(name, out):
-        alive[name].append(~(out <= 0).all(dim=0).reshape(-1))
+        if not torch.isfinite(out).all():
+            diverged.add(name)
+        alive[name].append((out > 0).any(dim=0).reshape(-1))
 
     with _measuring(model, watched, on_output), torch.no_grad():
         model(inputs)
     result = {}
     for name, calls in alive.items():
-        if not calls:
+        if not calls or name in diverged:
             result[name] = math.nan
             continue
         flags = torch.cat(calls)
@@ -256,6 +264,8 @@ class ActivationStats:
             ``numel - 1``).
         std (float): the square root of ``var``.
         numel (int): the number of entries: batch size times units, over every call.
+        nonfinite (int): how many of them are NaN or infinite. If any is, the four statistics
+            above are NaN: a statistic over a diverged network's outputs describes nothing.
     """
 
     zero_fraction: float
@@ -263,6 +273,7 @@ class ActivationStats:
     var: float
     std: float
     numel: int
+    nonfinite: int = 0
 
 
 def activation_stats(
@@ -281,6 +292,8 @@ def activation_stats(
 
     A ReLU layer fed symmetric pre-activations has ``zero_fraction`` near 1/2 (Glorot et al.,
     2011, found about 50 % exact zeros at initialisation). Statistics are computed in float64.
+    If any entry is NaN or infinite, the four statistics are NaN and ``nonfinite`` counts the
+    offending entries.
     The forward pass runs without gradients and in eval mode; nothing about the model is
     changed (see the module docstring).
 
@@ -315,12 +328,14 @@ def activation_stats(
     watched = _watched(model, types, func)
     # per module: [count, mean, M2, zeros], merged call by call (Chan et al.'s pairwise update)
     acc: dict[str, list] = {}
+    nonfinite: dict[str, int] = {}
 
     def on_output(name, out):
         h = out.to(torch.float64).reshape(-1)
         n = h.numel()
         if n == 0:
             return
+        nonfinite[name] = nonfinite.get(name, 0) + int((~torch.isfinite(h)).sum())
         mean = h.mean()
         m2 = ((h - mean) ** 2).sum()
         zeros = (h == 0).sum()
@@ -343,13 +358,15 @@ def activation_stats(
     for name, _ in watched:
         if name in acc:
             n, mean, m2, zeros = acc[name]
+            bad = nonfinite[name]
             var = (m2 / n).item()
             result[name] = ActivationStats(
-                zero_fraction=zeros.item() / n,
-                mean=mean.item(),
-                var=var,
-                std=math.sqrt(var) if var >= 0 else math.nan,
+                zero_fraction=math.nan if bad else zeros.item() / n,
+                mean=math.nan if bad else mean.item(),
+                var=math.nan if bad else var,
+                std=math.sqrt(var) if not bad and var >= 0 else math.nan,
                 numel=n,
+                nonfinite=bad,
             )
     return result
 

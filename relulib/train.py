@@ -155,12 +155,30 @@ class History:
         accuracy (list[float] or None): the fraction of correctly classified training samples
             after each epoch, for ``loss="cross_entropy"``; ``None`` otherwise.
         metrics (dict[str, list]): for each key the callback returns, its values, one per epoch.
+        test_loss (list[float] or None): the loss on ``test_data`` after each epoch, if given.
+        test_accuracy (list[float] or None): the accuracy on ``test_data`` after each epoch,
+            for ``loss="cross_entropy"`` with ``test_data``.
     """
 
     epochs: list[int] = field(default_factory=list)
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] | None = None
     metrics: dict[str, list] = field(default_factory=dict)
+    test_loss: list[float] | None = None
+    test_accuracy: list[float] | None = None
+
+    @property
+    def diverged(self) -> bool:
+        """True if the training loss was NaN or infinite after some epoch.
+
+        A diverged run is no evidence of anything: check this before reading its accuracy,
+        dead fraction or weights.
+
+        Example:
+            >>> History(epochs=[0, 1], loss=[0.7, float("nan")]).diverged
+            True
+        """
+        return not all(math.isfinite(value) for value in self.loss)
 
 
 _LOSSES = {"cross_entropy": F.cross_entropy, "mse": F.mse_loss}
@@ -213,6 +231,7 @@ def train(
     batch_size=None,
     seed=0,
     callback=None,
+    test_data=None,
 ) -> History:
     r"""Train ``model`` on ``(X, y)`` in place, deterministically, and return its history.
 
@@ -222,7 +241,9 @@ def train(
     on the whole training set: the loss, the accuracy (for ``loss="cross_entropy"``), then
     ``callback(model, epoch)``, whose returned dict of numbers is appended to
     ``History.metrics``. So every list in the history has ``epochs + 1`` entries, entry 0
-    describing the untrained model.
+    describing the untrained model. With ``test_data``, the loss and accuracy on it are
+    recorded too (``History.test_loss``, ``History.test_accuracy``); it is never trained on.
+    A run whose loss becomes NaN or infinite is not stopped: ``History.diverged`` says so.
 
     Reproducibility: the same model (e.g. the same :func:`mlp` seed), data and arguments give
     the same history and the same trained weights, bit for bit, on one machine. Anything the
@@ -247,6 +268,7 @@ def train(
         seed (int): seeds the shuffling and the model's own random draws.
         callback: ``callback(model, epoch)`` returning a dict (the same keys
             every time) or ``None``.
+        test_data: ``(X_test, y_test)``, held-out data evaluated after every epoch, or ``None``.
 
     Returns:
         History: the per-epoch loss, accuracy and callback metrics.
@@ -283,6 +305,13 @@ def train(
             f"{func}: batch_size must be None or a positive integer, got {describe(batch_size)}"
         )
     seed = _check_seed(seed, func)
+    if test_data is not None:
+        if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
+            raise TypeError(
+                f"{func}: test_data must be a pair (X_test, y_test) or None, "
+                f"got {describe(test_data)}"
+            )
+        _check_data(model, *test_data, loss, f"{func} (test_data)")
     if callback is not None and not callable(callback):
         raise TypeError(f"{func}: callback must be callable or None, got {describe(callback)}")
 
@@ -290,6 +319,9 @@ def train(
     step = n if batch_size is None else int(batch_size)
     classify = loss == "cross_entropy"
     history = History(accuracy=[] if classify else None)
+    if test_data is not None:
+        history.test_loss = []
+        history.test_accuracy = [] if classify else None
     modes = [(m, m.training) for m in model.modules()]
     shuffle = torch.Generator().manual_seed(seed)
     params = [p for p in model.parameters() if p.requires_grad]
@@ -308,13 +340,18 @@ def train(
             raise TypeError(f"{func}: the loss must be a scalar tensor, got {describe(value)}")
         return value.reshape(())
 
+    def evaluate(inputs, targets, losses, accuracies):
+        out = model(inputs)
+        losses.append(float(objective(out, targets)))
+        if classify:
+            accuracies.append(float((out.argmax(dim=1) == targets).double().mean()))
+
     def record(epoch):
         model.eval()
         with torch.no_grad():
-            out = model(X)
-            history.loss.append(float(objective(out, y)))
-            if classify:
-                history.accuracy.append(float((out.argmax(dim=1) == y).double().mean()))
+            evaluate(X, y, history.loss, history.accuracy)
+            if test_data is not None:
+                evaluate(*test_data, history.test_loss, history.test_accuracy)
         history.epochs.append(epoch)
         if callback is not None:
             values = callback(model, epoch)

@@ -161,11 +161,49 @@ def test_a_model_that_is_a_relu_is_keyed_by_the_empty_name():
     assert diag.dead_units(nn.ReLU(), torch.tensor([[-1.0, 1.0]])) == {"": 0.5}
 
 
-def test_inplace_relu_and_nan_outputs():
+def test_inplace_relu_is_measured_on_its_output():
     model = nn.Sequential(nn.Identity(), nn.ReLU(inplace=True))
-    x = torch.tensor([[-1.0, float("nan"), 2.0]])
-    # the NaN unit is not exactly 0, so it does not count as dead
+    x = torch.tensor([[-1.0, 0.5, 2.0], [-2.0, 0.0, 1.0]])
     assert diag.dead_units(model, x) == {"1": 1 / 3}
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_a_module_with_a_non_finite_output_has_an_undefined_dead_fraction(bad):
+    # A diverged network is not "alive": counting a NaN unit as not dead made a blown-up
+    # Leaky ReLU run look as if its dead units had come back.
+    x = torch.tensor([[-1.0, -1.0, 2.0], [-2.0, bad, 1.0]])
+    for act in (nn.LeakyReLU(0.1), nn.ReLU(), nn.ELU()):
+        result = diag.dead_units(nn.Sequential(nn.Identity(), act), x, activations=type(act))
+        if torch.isfinite(act(x)).all():  # relu(-inf) = 0 and elu(-inf) = -1 are finite
+            assert result == {"1": 2 / 3}
+        else:
+            assert list(result) == ["1"] and math.isnan(result["1"])
+
+
+def test_only_the_module_with_the_non_finite_output_is_undefined():
+    class Split(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.clean, self.broken = nn.ReLU(), nn.ReLU()
+
+        def forward(self, x):
+            return self.clean(x[:, :2]) + self.broken(x[:, 2:] * float("inf"))
+
+    x = torch.tensor([[-1.0, 1.0, 1.0, 1.0]])
+    result = diag.dead_units(Split(), x)
+    assert result["clean"] == 0.5 and math.isnan(result["broken"])
+
+
+def test_a_diverged_training_run_reports_no_dead_fraction():
+    from relulib.data import two_moons
+    from relulib.train import mlp, train
+
+    X, y = two_moons(64, noise=0.1, seed=0)
+    model = mlp([2, 16, 16, 2], activation=nn.LeakyReLU, seed=0)
+    history = train(model, X, y, optimizer="sgd", lr=1e4, epochs=5, seed=0)
+    assert not math.isfinite(history.loss[-1])
+    fractions = diag.dead_units(model, X, activations=nn.LeakyReLU)
+    assert all(math.isnan(f) for f in fractions.values())
 
 
 def test_other_activations_count_as_dead_when_never_positive():
@@ -354,6 +392,23 @@ def test_relu_zeroes_about_half_its_inputs_at_he_initialisation():
     assert list(stats) == ["1", "3", "5"]
     for s in stats.values():
         assert s.zero_fraction == pytest.approx(0.5, abs=0.1)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_activation_stats_never_summarise_non_finite_outputs(bad):
+    x = torch.tensor([[-1.0, 2.0], [0.0, bad]])
+    s = diag.activation_stats(nn.Sequential(nn.Identity(), nn.LeakyReLU()), x)["1"]
+    assert s.numel == 4 and s.nonfinite == 1
+    for value in (s.zero_fraction, s.mean, s.var, s.std):
+        assert math.isnan(value)
+
+
+def test_activation_stats_count_non_finite_entries_over_every_call():
+    relu = nn.ReLU()
+    model = nn.Sequential(relu, nn.Identity(), relu)  # one module, called twice
+    x = torch.tensor([[1.0, float("nan"), float("inf")]])
+    s = diag.activation_stats(model, x)["0"]
+    assert (s.numel, s.nonfinite) == (6, 4)
 
 
 def test_activation_stats_is_a_frozen_dataclass():

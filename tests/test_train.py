@@ -144,6 +144,34 @@ def test_history_has_one_entry_per_epoch_and_entry_0_is_the_untrained_model():
     assert train(mlp([2, 4, 2]), X, y, lr=0.1, epochs=0).epochs == [0]
 
 
+def test_test_data_is_evaluated_every_epoch_and_never_trained_on():
+    X, y = two_moons(80, noise=0.1, seed=0)
+    X_test, y_test = two_moons(40, noise=0.1, seed=1)
+    with_test = train(mlp([2, 8, 2], seed=0), X, y, lr=0.5, epochs=4, test_data=(X_test, y_test))
+    without = train(mlp([2, 8, 2], seed=0), X, y, lr=0.5, epochs=4)
+    assert with_test.loss == without.loss and with_test.accuracy == without.accuracy
+    assert without.test_loss is None and without.test_accuracy is None
+    model = mlp([2, 8, 2], seed=0)
+    assert len(with_test.test_loss) == len(with_test.test_accuracy) == 5
+    with torch.no_grad():
+        assert with_test.test_loss[0] == pytest.approx(
+            F.cross_entropy(model(X_test), y_test).item()
+        )
+    regression = train(
+        mlp([1, 4, 1]), *sine_regression(16, seed=0), loss="mse", lr=0.1, epochs=2,
+        test_data=sine_regression(8, seed=1),
+    )  # fmt: skip
+    assert len(regression.test_loss) == 3 and regression.test_accuracy is None
+
+
+def test_diverged_runs_are_flagged():
+    X, y = two_moons(64, noise=0.1, seed=0)
+    healthy = train(mlp([2, 8, 2], seed=0), X, y, lr=0.1, epochs=3)
+    blown = train(mlp([2, 8, 2], seed=0), X, y, lr=1e6, epochs=5)
+    assert not healthy.diverged
+    assert blown.diverged and not math.isfinite(blown.loss[-1])
+
+
 def test_full_batch_sgd_is_plain_gradient_descent():
     X, y = xor(16, seed=0)
     model = mlp([2, 3, 2], seed=0)
@@ -241,3 +269,7 @@ def test_train_errors():
         train(model, X, y, lr=0.1, epochs=1, callback=lambda m, e: {"a" if e == 0 else "b": e})
     with pytest.raises(TypeError, match="lr"):
         train(model, X, y, epochs=1)  # lr is required
+    with pytest.raises(TypeError, match=r"train: test_data must be a pair \(X_test, y_test\)"):
+        train(model, X, y, lr=0.1, epochs=1, test_data=X)
+    with pytest.raises(ValueError, match=r"train \(test_data\): X and y must hold as many"):
+        train(model, X, y, lr=0.1, epochs=1, test_data=(X, y[:-1]))
