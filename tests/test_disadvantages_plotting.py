@@ -10,6 +10,7 @@ from relulib.plotting.disadvantages import (
     draw_dead_fraction,
     draw_layer_maxima,
     draw_layer_stds,
+    draw_preactivation_shift,
 )
 
 
@@ -57,3 +58,23 @@ def test_layer_stds_validates():
         draw_layer_stds(axes(), {"he": [1.0, 1.0]}, init="lecun", depth=1)
     with pytest.raises(ValueError, match="depth=5"):
         draw_layer_stds(axes(), {"he": [1.0, 1.0]}, init="he", depth=5)
+
+
+def test_preactivation_shift_shades_the_off_side_and_reports_firing():
+    before, after = [-1.0, 0.5, 2.0, 3.0], [-4.0, -2.0, -0.5, -0.1]
+    ax = draw_preactivation_shift(axes(), before, after, bins=10)
+    assert ax.get_title() == "fires on 75 % of the inputs before, on 0 % after"
+    shaded, bars = ax.patches[0], ax.patches[2:]  # the span z <= 0, the "after" bars
+    assert shaded.get_x() < -4.0 and shaded.get_x() + shaded.get_width() == 0.0
+    lo, hi = ax.get_xlim()
+    assert lo < -4.0 and hi > 3.0  # both histograms fit
+    assert sum(bar.get_height() for bar in bars) == len(after)  # each input counted once
+    assert all(bar.get_x() + bar.get_width() <= 0.0 for bar in bars if bar.get_height())
+    assert ax.get_ylim()[1] > 1.2 * max(bar.get_height() for bar in bars)  # legend room
+
+
+def test_preactivation_shift_keeps_zero_in_view():
+    ax = draw_preactivation_shift(axes(), [1.0, 2.0], [3.0, 4.0])
+    lo, _ = ax.get_xlim()
+    assert lo < 0.0
+    assert "on 100 % after" in ax.get_title()

@@ -11,10 +11,63 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.axes import Axes
 
-__all__ = ["draw_dead_fraction", "draw_layer_maxima", "draw_layer_stds"]
+__all__ = [
+    "draw_dead_fraction",
+    "draw_layer_maxima",
+    "draw_layer_stds",
+    "draw_preactivation_shift",
+]
 
 _HIGHLIGHT = "#d62728"
 _OTHERS = "0.75"
+_OFF = "#f6d0d0"
+
+
+def draw_preactivation_shift(
+    ax: Axes, before: Sequence[float], after: Sequence[float], *, bins: int = 30
+) -> Axes:
+    r"""Histograms of one unit's pre-activations over a data set, before and after an update.
+
+    The half-line :math:`z \le 0`, where a ReLU unit outputs 0 and passes no gradient, is
+    shaded. A unit whose whole "after" histogram lies in the shaded part is dead on the data.
+    The title gives the fraction of inputs on which the unit fires (:math:`z > 0`) each time.
+    The y-axis leaves room above the bars for a legend.
+
+    Args:
+        before: the pre-activations :math:`z_i = w \cdot x_i + b` before the update.
+        after: the same after it.
+        bins (int): about how many bins to use, shared by both histograms; one bin edge is
+            at 0, so no bin mixes firing and silent inputs.
+
+    Returns:
+        The Axes ``ax``, drawn on.
+
+    Example:
+        >>> from matplotlib.figure import Figure
+        >>> ax = draw_preactivation_shift(Figure().subplots(), [-1.0, 1.0, 2.0], [-3.0, -2.0, -1.0])
+        >>> ax.get_title()
+        'fires on 67 % of the inputs before, on 0 % after'
+    """
+    before, after = np.asarray(before, float), np.asarray(after, float)
+    lo = min(before.min(), after.min(), 0.0)
+    hi = max(before.max(), after.max(), 0.0)
+    pad = 0.05 * (hi - lo) or 1.0
+    step = (hi - lo + 2 * pad) / bins  # about ``bins`` bins, one edge exactly at 0
+    edges = step * np.arange(np.floor((lo - pad) / step), np.ceil((hi + pad) / step) + 1)
+    ax.axvspan(edges[0], 0.0, color=_OFF, lw=0, label="z ≤ 0: output 0, gradient 0")
+    ax.axvline(0.0, color="0.3", lw=0.8)
+    ax.hist(before, bins=edges, histtype="step", color="0.45", lw=1.5, label="before")
+    counts, _, _ = ax.hist(after, bins=edges, color=_HIGHLIGHT, alpha=0.75, label="after")
+    tallest = max(counts.max(), np.histogram(before, bins=edges)[0].max())
+    ax.set_ylim(0, 1.35 * tallest)  # headroom for a legend above the bars
+    ax.set_xlim(edges[0], edges[-1])
+    ax.set_xlabel("pre-activation z = w·x + b")
+    ax.set_ylabel("inputs")
+    ax.set_title(
+        f"fires on {100 * np.mean(before > 0):.0f} % of the inputs before, "
+        f"on {100 * np.mean(after > 0):.0f} % after"
+    )
+    return ax
 
 
 def draw_dead_fraction(ax: Axes, runs: Mapping[float, Sequence[float]], *, lr: float) -> Axes:
