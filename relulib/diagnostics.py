@@ -21,6 +21,9 @@ layer) is measured over all its calls: the outputs of different calls are differ
 inputs through a deep bias-free network and record the standard deviation of each layer's
 response; :func:`init_std` gives the weight scale of the usual initialisation schemes.
 
+:func:`softmax_confidence` and :func:`along_ray` look at a classifier far from its data
+(Hein et al., 2019): how sure it is, and the network restricted to a ray ``t * direction``.
+
 Example:
     >>> import torch
     >>> from torch import nn
@@ -51,10 +54,12 @@ __all__ = [
     "ACTIVATION_MODULES",
     "ActivationStats",
     "activation_stats",
+    "along_ray",
     "dead_units",
     "gradient_norms",
     "init_std",
     "signal_propagation",
+    "softmax_confidence",
 ]
 
 #: The activation module types :func:`activation_stats` watches by default: every elementwise
@@ -640,3 +645,143 @@ def signal_propagation(
             stds.append(y.std(correction=0).item())
             x = act(y)
     return np.array(stds)
+
+
+# --- far from the data -----------------------------------------------------------------------
+
+
+def softmax_confidence(model, inputs, *, complement=False) -> np.ndarray:
+    r"""A classifier's confidence on each input: its largest softmax probability.
+
+    For logits :math:`f(x) \in \mathbb{R}^K`,
+
+    .. math::
+
+        \operatorname{conf}(x) = \max_k \frac{e^{f_k(x)}}{\sum_j e^{f_j(x)}}, \qquad
+        1 - \operatorname{conf}(x)
+        = \exp\Bigl(\log \sum_{k \ne k^*} e^{f_k(x)} - \log \sum_j e^{f_j(x)}\Bigr),
+
+    with :math:`k^*` the predicted class. Both are computed from log-sum-exps in float64, so
+    they neither overflow for huge logits nor lose the complement when the confidence rounds
+    to 1: far from the data a ReLU classifier's logits grow without bound and
+    :math:`1 - \operatorname{conf}` can be :math:`10^{-40}` (Hein et al., 2019, "Why ReLU
+    networks yield high-confidence predictions far away from the training data"). A row with
+    a NaN or infinite logit gets NaN. The forward pass runs in eval mode without gradients;
+    the model is left as it was.
+
+    Args:
+        model (torch.nn.Module): a classifier returning logits of shape ``(N, K)``, ``K >= 2``.
+        inputs (torch.Tensor): a batch, batch dimension first, with at least one sample.
+        complement (bool): return :math:`1 - \operatorname{conf}` instead, accurate down to
+            about :math:`10^{-300}`.
+
+    Returns:
+        numpy.ndarray: float64, shape ``(N,)``; the confidence lies in :math:`[1/K, 1]`.
+
+    Raises:
+        TypeError: if ``model`` is not a module or ``inputs`` not a tensor.
+        ValueError: if ``inputs`` is empty or the logits are not of shape ``(N, K)``, ``K >= 2``.
+
+    Example:
+        >>> import torch
+        >>> from torch import nn
+        >>> model = nn.Linear(1, 2)
+        >>> with torch.no_grad():
+        ...     _ = model.weight.copy_(torch.tensor([[1.0], [-1.0]]))
+        ...     _ = model.bias.zero_()
+        >>> x = torch.tensor([[0.0], [1.0], [100.0]])
+        >>> softmax_confidence(model, x).round(4).tolist()
+        [0.5, 0.8808, 1.0]
+        >>> float(softmax_confidence(model, x, complement=True)[-1])  # e^-200 / (1 + e^-200)
+        1.3838965267367376e-87
+    """
+    func = "softmax_confidence"
+    _check_model(model, func)
+    _check_inputs(inputs, func)
+    with _measuring(model, [], None), torch.no_grad():
+        logits = model(inputs)
+    if not isinstance(logits, torch.Tensor) or logits.dim() != 2 or logits.shape[1] < 2:
+        shape = tuple(logits.shape) if isinstance(logits, torch.Tensor) else describe(logits)
+        raise ValueError(
+            f"{func}: model must return logits of shape (N, K) with K >= 2 classes, got {shape}"
+        )
+    z = logits.detach().to(torch.float64)
+    log_total = torch.logsumexp(z, dim=1)
+    if not complement:
+        return torch.exp(z.max(dim=1).values - log_total).numpy()
+    others = z.scatter(1, z.argmax(dim=1, keepdim=True), -math.inf)
+    return torch.exp(torch.logsumexp(others, dim=1) - log_total).numpy()
+
+
+def along_ray(model, direction, origin=None) -> nn.Sequential:
+    r"""``model`` restricted to a ray: the one-input network :math:`t \mapsto f(o + t\,u)`.
+
+    Returns ``nn.Sequential(line, model)``, where ``line`` is an ``nn.Linear(1, d)`` with
+    weight :math:`u` (``direction``, as a column) and bias :math:`o` (``origin``, zero by
+    default), frozen. For a ReLU network :math:`f`, the result is again a ReLU network, so
+    :func:`relulib.regions.linear_pieces` gives its exact linear pieces along the ray: past
+    the last kink, every logit is affine in :math:`t` (the argument of Hein et al., 2019).
+    The model is shared, not copied: later changes to it show through.
+
+    Args:
+        model (torch.nn.Module): any model taking inputs of shape ``(N, d)``.
+        direction: the direction :math:`u`, a sequence or tensor of ``d`` finite numbers,
+            not all zero (it need not be a unit vector: :math:`t` is measured in its units).
+        origin: the start :math:`o` of the ray, ``d`` finite numbers, or ``None`` for 0.
+
+    Returns:
+        torch.nn.Sequential: a model taking inputs of shape ``(N, 1)``, the values of
+        :math:`t`, in the dtype of ``model``'s first parameter (float32 if it has none).
+
+    Raises:
+        TypeError: if ``model`` is not a module.
+        ValueError: if ``direction`` is zero or not finite, or ``origin`` does not match it.
+
+    Example:
+        >>> import torch
+        >>> from torch import nn
+        >>> model = nn.Sequential(nn.Linear(2, 1), nn.ReLU())
+        >>> with torch.no_grad():
+        ...     _ = model[0].weight.copy_(torch.tensor([[1.0, 1.0]]))
+        ...     _ = model[0].bias.zero_()
+        >>> ray = along_ray(model, [3.0, 4.0])
+        >>> ray(torch.tensor([[0.5], [-1.0]])).flatten().tolist()  # relu(t * (3 + 4))
+        [3.5, 0.0]
+    """
+    func = "along_ray"
+    _check_model(model, func)
+    first = next(model.parameters(), None)
+    dtype = first.dtype if first is not None and first.is_floating_point() else torch.float32
+    u = _as_vector(direction, "direction", func)
+    if not bool((u != 0).any()):
+        raise ValueError(f"{func}: direction must not be the zero vector")
+    o = torch.zeros_like(u) if origin is None else _as_vector(origin, "origin", func)
+    if o.shape != u.shape:
+        raise ValueError(
+            f"{func}: origin has {o.numel()} coordinates but direction has {u.numel()}"
+        )
+    line = nn.Linear(1, u.numel(), dtype=dtype)
+    with torch.no_grad():
+        line.weight.copy_(u.reshape(-1, 1))
+        line.bias.copy_(o)
+    line.requires_grad_(False)
+    return nn.Sequential(line, model)
+
+
+def _as_vector(value, name, func):
+    """``value`` as a 1-D float64 tensor of finite numbers, or a clear error."""
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu()
+    try:
+        vector = torch.as_tensor(np.asarray(value, dtype=np.float64))
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(
+            f"{func}: {name} must be a vector of numbers, got {describe(value)}"
+        ) from None
+    if vector.dim() != 1 or vector.numel() == 0:
+        raise ValueError(
+            f"{func}: {name} must be a non-empty 1-D vector, got shape {tuple(vector.shape)}"
+        )
+    if not bool(torch.isfinite(vector).all()):
+        raise ValueError(f"{func}: {name} must be finite, got {vector.tolist()}")
+    return vector
