@@ -641,6 +641,8 @@ def _linear(weight, bias):
 def _fold_layers(widths, n0):
     """Folding layers: each maps [0, 1]^n0 onto itself ``⌊n_i/n0⌋`` times per coordinate.
 
+    ``p = ⌊n_i/n0⌋`` units per coordinate make ``p`` sheets, that is ``p - 1`` folds.
+
     Returns the layers and the ``(n0, n_last)`` matrix that reads the folded coordinates
     off the last layer's activations.
     """
@@ -671,9 +673,11 @@ def _check_widths(widths, func, minimum=1):
 
 
 def sawtooth_network(widths):
-    r"""A network whose hidden layer :math:`i` folds :math:`[0, 1]` onto itself ``widths[i]`` times.
+    r"""A network whose hidden layer :math:`i` maps :math:`[0, 1]` onto itself ``widths[i]`` times.
 
-    Layer :math:`i` has :math:`p = n_i` units :math:`\mathrm{ReLU}(y - k/p)`,
+    A layer of :math:`p` units lays :math:`[0, 1]` over itself in :math:`p` sheets, that is
+    :math:`p - 1` folds (the tent map, :math:`p = 2`, folds once). Layer :math:`i` has
+    :math:`p = n_i` units :math:`\mathrm{ReLU}(y - k/p)`,
     :math:`k = 0, \dots, p - 1`, and the next layer reads the sawtooth
     :math:`p\,h_0 - 2p\,h_1 + 2p\,h_2 - \cdots`, which maps each of :math:`p` intervals onto
     :math:`[0, 1]`. The output (one ``nn.Linear``) is the composed sawtooth: it has
@@ -703,9 +707,10 @@ def tent_network(depth):
         t(x) = 2\,\mathrm{ReLU}(x) - 4\,\mathrm{ReLU}(x - 1/2), \qquad
         t^{\circ k} \text{ has } 2^k \text{ linear pieces on } [0, 1].
 
-    Telgarsky (2016), "Benefits of depth in neural networks": a network with one hidden
-    layer needs at least :math:`2^k - 1` units to match it. Same as
-    ``sawtooth_network([2] * depth)``.
+    Telgarsky (2016), "Benefits of depth in neural networks", builds his hard-to-approximate
+    functions from it. A network with one hidden layer of :math:`N` units has at most
+    :math:`N + 1` pieces, so it needs at least :math:`2^k - 1` units to represent
+    :math:`t^{\circ k}` exactly. Same as ``sawtooth_network([2] * depth)``.
 
     Args:
         depth: the number of compositions :math:`k`, a positive integer.
@@ -727,16 +732,18 @@ def montufar_network(widths, n0=1):
     r"""Montúfar et al.'s folding network on :math:`[0, 1]^{n_0}`, for ``n0`` 1 or 2.
 
     Montúfar, Pascanu, Cho & Bengio (2014), "On the number of linear regions of deep neural
-    networks": hidden layers :math:`1, \dots, L-1` fold each input coordinate
-    :math:`\lfloor n_i / n_0 \rfloor` times (as in :func:`sawtooth_network`; spare units
-    get zero weights), and the last hidden layer's :math:`n_L` units cut every folded copy
-    of the cube in general position, so the box :math:`[0, 1]^{n_0}` has
+    networks": hidden layers :math:`1, \dots, L-1` map each input coordinate onto
+    :math:`[0, 1]` in :math:`p_i = \lfloor n_i / n_0 \rfloor` sheets, that is :math:`p_i - 1`
+    folds (as in :func:`sawtooth_network`; spare units get zero weights), and the last
+    hidden layer's :math:`n_L` units cut every folded copy of the cube in general position,
+    so the box :math:`[0, 1]^{n_0}` has
 
     .. math::
         \prod_{i=1}^{L-1} \left\lfloor \frac{n_i}{n_0} \right\rfloor^{n_0}
         \sum_{j=0}^{n_0} \binom{n_L}{j}
 
-    activation regions (:func:`montufar_count`). For ``n0 = 1`` the last layer's units
+    activation regions (:func:`montufar_count`; their Theorem 4 states this number as a
+    lower bound on the maximal number of regions). For ``n0 = 1`` the last layer's units
     break at :math:`y = (2k + 1) / (2 n_L)`, unit 0 facing left, the others right; with
     output weights all 1, adjacent regions have different slopes when :math:`n_L \ge 2`,
     so that is also the number of linear pieces. For ``n0 = 2`` they are tangents to the
@@ -779,7 +786,7 @@ def montufar_network(widths, n0=1):
 
 
 def montufar_count(widths, n0=1):
-    r"""The region count of :func:`montufar_network`, Montúfar et al. (2014)'s formula.
+    r"""The region count of :func:`montufar_network`, Montúfar et al. (2014, Theorem 4).
 
     .. math::
         \prod_{i=1}^{L-1} \left\lfloor \frac{n_i}{n_0} \right\rfloor^{n_0}

@@ -166,8 +166,9 @@ def check_region_formula(fn: Callable) -> Report:
     r"""Check a learner's ``fn(n_units, n_inputs)``: the regions of a general arrangement.
 
     :math:`N` hyperplanes in general position cut :math:`\mathbb{R}^{n_0}` into
-    :math:`\sum_{j=0}^{n_0} \binom{N}{j}` regions, the most a one-hidden-layer ReLU network
-    with :math:`N` units and :math:`n_0` inputs can have (Montúfar et al., 2014).
+    :math:`\sum_{j=0}^{n_0} \binom{N}{j}` regions (Zaslavsky's count of a hyperplane
+    arrangement), the most a one-hidden-layer ReLU network with :math:`N` units and
+    :math:`n_0` inputs can have.
 
     Args:
         fn: the learner's function of ``(n_units, n_inputs)``, returning an integer.
