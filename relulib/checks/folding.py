@@ -67,17 +67,10 @@ def check_tent_network(model, depth: int) -> Report:
         >>> report.passed
         False
     """
-    name = "tent network"
-    if not isinstance(model, nn.Sequential):
-        got = type(model).__name__
-        return Report(name, 1, (f"expected a torch.nn.Sequential, got {got}.",))
-    try:
-        x = torch.tensor(_PROBES[:, None], dtype=torch.float64)
-        with torch.no_grad():
-            got = copy.deepcopy(model).double()(x).numpy().ravel()
-        pieces = count_pieces(model, 0.0, 1.0)
-    except (TypeError, ValueError, RuntimeError) as exc:
-        return Report(name, 1, (f"the model could not be evaluated: {exc}",))
+    evaluated = _evaluate("tent network", model, _PROBES, _count_pieces)
+    if isinstance(evaluated, Report):
+        return evaluated
+    got, pieces = evaluated
     failures = [
         _layers_failure(_hidden_widths(model), depth),
         _range_failure(got),
@@ -85,7 +78,25 @@ def check_tent_network(model, depth: int) -> Report:
         _pieces_failure(pieces, depth),
         _relu_failure(model),
     ]
-    return Report(name, len(failures), tuple(f for f in failures if f))
+    return Report("tent network", len(failures), tuple(f for f in failures if f))
+
+
+def _count_pieces(model):
+    return count_pieces(model, 0.0, 1.0)
+
+
+def _evaluate(name, model, probes, measure):
+    """The model's values at ``probes`` and ``measure(model)``, or a Report saying why not."""
+    if not isinstance(model, nn.Sequential):
+        got = type(model).__name__
+        return Report(name, 1, (f"expected a torch.nn.Sequential, got {got}.",))
+    try:
+        x = torch.tensor(probes[:, None], dtype=torch.float64)
+        with torch.no_grad():
+            values = copy.deepcopy(model).double()(x).numpy().ravel()
+        return values, measure(model)
+    except (TypeError, ValueError, RuntimeError) as exc:
+        return Report(name, 1, (f"the model could not be evaluated: {exc}",))
 
 
 def _layers_failure(widths, depth):
@@ -109,16 +120,22 @@ def _range_failure(got):
     )
 
 
+def _other_depth(got, depth, construction, depths):
+    """The ``k != depth`` among ``depths`` whose ``construction(k)`` the values match, or None."""
+    matches = (k for k in depths if k != depth and np.allclose(got, construction(k), atol=1e-6))
+    return next(matches, None)
+
+
 def _values_failure(got, depth):
     expected = _tent_power(_PROBES, depth)
     if np.allclose(got, expected, atol=1e-6):
         return None
-    for k in range(1, depth + 3):
-        if k != depth and np.allclose(got, _tent_power(_PROBES, k), atol=1e-6):
-            return (
-                f"values: your network computes the tent map composed {k} times, not "
-                f"{depth}: count the hidden layers (one per fold)."
-            )
+    k = _other_depth(got, depth, lambda k: _tent_power(_PROBES, k), range(1, depth + 3))
+    if k is not None:
+        return (
+            f"values: your network computes the tent map composed {k} times, not "
+            f"{depth}: count the hidden layers (one per fold)."
+        )
     return (
         f"values: at x = {_PROBES.tolist()} expected {np.round(expected, 4).tolist()}, got "
         f"{np.round(got, 4).tolist()}. t(x) = 2 relu(x) - 4 relu(x - 1/2) on [0, 1]."
@@ -250,17 +267,10 @@ def check_square_network(model, m: int) -> Report:
         square network: all 4 checks passed.
     """
     name = "square network"
-    if not isinstance(model, nn.Sequential):
-        got = type(model).__name__
-        return Report(name, 1, (f"expected a torch.nn.Sequential, got {got}.",))
-    try:
-        x = torch.tensor(_SQUARE_PROBES[:, None], dtype=torch.float64)
-        with torch.no_grad():
-            got = copy.deepcopy(model).double()(x).numpy().ravel()
-        pieces = count_pieces(model, 0.0, 1.0)
-        error = max_error_to_square(model, 0.0, 1.0)
-    except (TypeError, ValueError, RuntimeError) as exc:
-        return Report(name, 1, (f"the model could not be evaluated: {exc}",))
+    evaluated = _evaluate(name, model, _SQUARE_PROBES, _pieces_and_error)
+    if isinstance(evaluated, Report):
+        return evaluated
+    got, (pieces, error) = evaluated
     failures = [
         _square_values_failure(got, m),
         _square_pieces_failure(pieces, m),
@@ -270,15 +280,19 @@ def check_square_network(model, m: int) -> Report:
     return Report(name, len(failures), tuple(f for f in failures if f))
 
 
+def _pieces_and_error(model):
+    return count_pieces(model, 0.0, 1.0), max_error_to_square(model, 0.0, 1.0)
+
+
 def _square_values_failure(got, m):
     if np.allclose(got, _square_approximation(_SQUARE_PROBES, m), atol=1e-9):
         return None
-    for k in range(0, m + 3):
-        if k != m and np.allclose(got, _square_approximation(_SQUARE_PROBES, k), atol=1e-9):
-            return (
-                f"values: your network computes f_{k}, the approximation with {k} folds, "
-                f"not f_{m}: each fold g_s needs one more hidden layer."
-            )
+    k = _other_depth(got, m, lambda k: _square_approximation(_SQUARE_PROBES, k), range(m + 3))
+    if k is not None:
+        return (
+            f"values: your network computes f_{k}, the approximation with {k} folds, "
+            f"not f_{m}: each fold g_s needs one more hidden layer."
+        )
     if _matches_variant(got, m, divisor=2.0):
         return (
             "values: you subtract g_s / 2^s, but the correction is g_s / 2^(2s) = g_s / 4^s: "
