@@ -8,10 +8,12 @@ from relulib.plotting.advantages import (
     ACTIVATION_COLORS,
     draw_activation_curves,
     draw_cost_ratios,
+    draw_descent_path,
     draw_firing_rates,
     draw_runs,
     draw_signal_profile,
     draw_sparsity_breakdown,
+    draw_train_test,
 )
 
 
@@ -92,6 +94,20 @@ def test_runs_draw_one_line_per_seed_in_the_activations_colour():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["relu (2 runs)", "tanh (1 runs)"]
 
 
+def test_descent_path_shows_the_path_its_start_and_the_minimum_on_contours():
+    path = np.array([[-1.0, 1.0], [-0.5, 1.2], [0.3, -0.4], [1.0, -1.0]])
+    curvature = np.array([[0.3, 0.25], [0.25, 0.3]])
+    ax = draw_descent_path(new_axes(), path, curvature, [1.0, -1.0], title="t")
+    line, start, star = ax.get_lines()
+    np.testing.assert_array_equal(line.get_xydata(), path)
+    np.testing.assert_array_equal(start.get_xydata(), path[:1])
+    np.testing.assert_array_equal(star.get_xydata(), [[1.0, -1.0]])
+    assert ax.collections  # the contours
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x0 < -1 and x1 > 1 and y0 < -1 and y1 > 1.2
+    assert ax.get_title() == "t"
+
+
 def test_sparsity_breakdown_stacks_live_zeros_on_dead_units():
     ax = draw_sparsity_breakdown(new_axes(), [0, 0.01, 0.1], [0.25, 0.5, 0.9], [0.4, 0.6, 1.0],
                                  [1.0, 0.9, 0.5])  # fmt: skip
@@ -101,6 +117,17 @@ def test_sparsity_breakdown_stacks_live_zeros_on_dead_units():
     assert bottoms == [25.0, 50.0, 90.0]
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [100, 90, 50])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "0.01", "0.1"]
+
+
+def test_train_test_draws_means_and_every_seed():
+    train = [[1.0, 1.0, 0.97], [0.9, 0.95, 0.92]]
+    test = [[0.8, 0.85, 0.9], [0.85, 0.88, 0.82]]
+    ax = draw_train_test(new_axes(), ["relu", "relu + L1"], train, test)
+    heights = [float(p.get_height()) for p in ax.patches]
+    np.testing.assert_allclose(heights, 100 * np.r_[np.mean(train, 1), np.mean(test, 1)])
+    dots = np.concatenate([line.get_ydata() for line in ax.get_lines()])
+    np.testing.assert_allclose(np.sort(dots), np.sort(100 * np.r_[train, test].ravel()))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["relu", "relu + L1"]
 
 
 def test_firing_rates_show_classes_as_rows():

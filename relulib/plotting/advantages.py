@@ -1,4 +1,4 @@
-r"""Figures of the Advantages chapter: costs, saturation, signal profiles, sparsity.
+r"""Figures of the Advantages chapter: costs, saturation, signal profiles, descent paths, sparsity.
 
 Every function draws on a matplotlib ``Axes`` it is given and returns it; the data are
 computed by the chapter and passed in, so the functions are cheap enough for a widget.
@@ -16,10 +16,12 @@ __all__ = [
     "ACTIVATION_COLORS",
     "draw_activation_curves",
     "draw_cost_ratios",
+    "draw_descent_path",
     "draw_firing_rates",
     "draw_runs",
     "draw_signal_profile",
     "draw_sparsity_breakdown",
+    "draw_train_test",
 ]
 
 #: One colour per activation, shared by the chapter's figures.
@@ -225,6 +227,58 @@ def draw_runs(
     return ax
 
 
+def draw_descent_path(ax: Axes, path, curvature, target, *, title: str | None = None) -> Axes:
+    r"""A gradient-descent path in a 2-weight plane over the contours of its quadratic loss.
+
+    The loss of a linear unit :math:`w \cdot h` fitted to targets :math:`w^* \cdot h` is
+    :math:`\tfrac12 (w - w^*)^\top C\, (w - w^*)` with :math:`C = \mathbb E[h h^\top]`, the
+    ``curvature``: its contours are ellipses around ``target``, elongated along the
+    eigenvector of :math:`C` with the smaller eigenvalue.
+
+    Args:
+        ax: the axes to draw on.
+        path: array of shape (steps + 1, 2), the weights after each step, the start first.
+        curvature: the 2 x 2 matrix :math:`C`.
+        target: :math:`w^*`, the minimum.
+        title: an optional title.
+
+    Returns:
+        ``ax``, with equal scales on both axes, the path, its start (a dot) and the target
+        (a star).
+
+    Example:
+        >>> import numpy as np
+        >>> from matplotlib.figure import Figure
+        >>> path = np.array([[0.0, 0.0], [0.5, 0.2], [1.0, 1.0]])
+        >>> ax = draw_descent_path(Figure().subplots(), path, np.eye(2), [1.0, 1.0])
+        >>> ax.get_lines()[0].get_xydata().tolist() == path.tolist()
+        True
+    """
+    path = np.asarray(path, dtype=float)
+    target = np.asarray(target, dtype=float)
+    curvature = np.asarray(curvature, dtype=float)
+    corners = np.vstack([path, target])
+    center = (corners.min(axis=0) + corners.max(axis=0)) / 2
+    half = 0.6 * (corners.max(axis=0) - corners.min(axis=0)).max() + 1e-12
+    w1, w2 = np.meshgrid(*(np.linspace(c - half, c + half, 121) for c in center))
+    d = np.stack([w1 - target[0], w2 - target[1]], axis=-1)
+    loss = 0.5 * np.einsum("...i,ij,...j->...", d, curvature, d)
+    levels = np.quantile(loss, np.linspace(0.02, 0.9, 10))
+    ax.contour(w1, w2, loss, levels=np.unique(levels), colors="0.75", linewidths=0.8)
+    ax.plot(path[:, 0], path[:, 1], "-", color="#1f77b4", linewidth=1.0)
+    ax.plot(*path[0], "o", color="#1f77b4", markersize=5, label="start")
+    ax.plot(*target, "*", color="k", markersize=11, label="minimum $w^*$")
+    ax.set_aspect("equal")
+    ax.set_xlim(center[0] - half, center[0] + half)
+    ax.set_ylim(center[1] - half, center[1] + half)
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    if title:
+        ax.set_title(title, fontsize="medium")
+    ax.legend(frameon=False, fontsize="small", loc="upper right")
+    return ax
+
+
 def draw_sparsity_breakdown(
     ax: Axes,
     penalties: Sequence[float],
@@ -270,6 +324,42 @@ def draw_sparsity_breakdown(
     ax.legend(
         frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3
     )
+    return ax
+
+
+def draw_train_test(ax: Axes, labels: Sequence[str], train, test) -> Axes:
+    """Training and test accuracy of a few configurations, the mean as bars, each seed a dot.
+
+    Args:
+        ax: the axes to draw on.
+        labels: one label per configuration.
+        train: array of shape (configurations, seeds), accuracies in [0, 1].
+        test: the same for the held-out data.
+
+    Returns:
+        ``ax``, with two bars per configuration (training, then test), in %.
+
+    Example:
+        >>> from matplotlib.figure import Figure
+        >>> ax = draw_train_test(Figure().subplots(), ["a", "b"], [[1, 1], [0.9, 0.8]],
+        ...                      [[0.8, 0.9], [0.7, 0.7]])
+        >>> [round(float(p.get_height())) for p in ax.patches]
+        [100, 85, 85, 70]
+    """
+    x = np.arange(len(labels))
+    for offset, (values, name, color) in zip(
+        (-0.2, 0.2), ((train, "training", "0.7"), (test, "test", "#1f77b4")), strict=True
+    ):
+        values = 100 * np.asarray(values, dtype=float)
+        ax.bar(x + offset, values.mean(axis=1), 0.38, color=color, label=name)
+        for k, row in enumerate(values):
+            ax.plot(np.full(len(row), x[k] + offset), row, "o", color="k", markersize=3)
+    ax.set_xticks(x, list(labels))
+    ax.set_ylabel("accuracy (%)")
+    ax.set_ylim(0, 118)  # headroom for the legend above the bars
+    ax.set_yticks(range(0, 101, 20))
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(frameon=False, fontsize="small", loc="upper center", ncols=2)
     return ax
 
 
