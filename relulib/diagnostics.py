@@ -109,6 +109,14 @@ def _check_inputs(inputs, func):
         )
 
 
+def _check_loss_fn(loss_fn, func):
+    if not callable(loss_fn):
+        raise TypeError(
+            f"{func}: loss_fn must be callable as loss_fn(outputs, targets), "
+            f"got {describe(loss_fn)}"
+        )
+
+
 def _check_module_types(types, func):
     """``types`` as a non-empty tuple of ``nn.Module`` subclasses (one class is accepted too)."""
     if isinstance(types, type):
@@ -430,11 +438,7 @@ def gradient_norms(model, loss_fn, inputs, targets, *, include_bias=False) -> di
     """
     func = "gradient_norms"
     _check_model(model, func)
-    if not callable(loss_fn):
-        raise TypeError(
-            f"{func}: loss_fn must be callable as loss_fn(outputs, targets), "
-            f"got {describe(loss_fn)}"
-        )
+    _check_loss_fn(loss_fn, func)
     _check_inputs(inputs, func)
     layers = []  # (name, [parameters whose norm is taken])
     for name, module in model.named_modules():
@@ -541,11 +545,7 @@ def backprop_signal(
     """
     func = "backprop_signal"
     _check_model(model, func)
-    if not callable(loss_fn):
-        raise TypeError(
-            f"{func}: loss_fn must be callable as loss_fn(outputs, targets), "
-            f"got {describe(loss_fn)}"
-        )
+    _check_loss_fn(loss_fn, func)
     _check_inputs(inputs, func)
     types = _check_module_types(activations, func)
     watched = _watched(model, types, func)

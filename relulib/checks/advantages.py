@@ -85,6 +85,10 @@ def _zero_probes() -> list[np.ndarray]:
     return [relu_like, tiny, leaky]
 
 
+def _zero_fraction(h: np.ndarray) -> float:
+    return float(np.mean(h == 0))
+
+
 def _zero_mistakes(h: np.ndarray) -> list[tuple[float, str]]:
     n_zero = float(np.sum(h == 0))
     return [
@@ -134,19 +138,8 @@ def check_zero_fraction(fn: Callable) -> Report:
           - probe 3 (with negative outputs): expected 0.375, got 0.75: h <= 0 also counts...
     """
     names = ("ReLU outputs", "with tiny positive outputs", "with negative outputs")
-    failures = []
-    for k, (h, name) in enumerate(zip(_zero_probes(), names, strict=True), start=1):
-        expected = float(np.mean(h == 0))
-        got, error = _number(fn, h.copy())
-        if error:
-            failures.append(f"probe {k} ({name}): {error}")
-        elif not math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12):
-            hint = _match(got, _zero_mistakes(h))
-            failures.append(
-                f"probe {k} ({name}): expected {expected:.6g}, got {got:.6g}"
-                + (f": {hint}" if hint else ".")
-            )
-    return Report("zero_fraction", 3, tuple(failures))
+    probes = zip(_zero_probes(), names, strict=True)
+    return _array_report("zero_fraction", fn, probes, _zero_fraction, _zero_mistakes)
 
 
 def _live_probes() -> list[np.ndarray]:
@@ -243,19 +236,26 @@ def check_live_sparsity(fn: Callable) -> Report:
           - probe 1 (two dead units): expected 0.416667, got 0.65: that counts the...
     """
     names = ("two dead units", "a layer with many dead units", "with tiny positive outputs")
-    failures = []
-    for k, (h, name) in enumerate(zip(_live_probes(), names, strict=True), start=1):
-        expected = _live_sparsity(h)
+    probes = zip(_live_probes(), names, strict=True)
+    return _array_report("live_sparsity", fn, probes, _live_sparsity, _live_mistakes)
+
+
+def _array_report(title, fn, probes, expected_of, mistakes_of) -> Report:
+    """Run ``fn`` on each named probe array; explain each wrong answer by the known mistakes."""
+    failures, count = [], 0
+    for k, (h, name) in enumerate(probes, start=1):
+        count += 1
+        expected = expected_of(h)
         got, error = _number(fn, h.copy())
         if error:
             failures.append(f"probe {k} ({name}): {error}")
         elif not math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12):
-            hint = _match(got, _live_mistakes(h))
+            hint = _match(got, mistakes_of(h))
             failures.append(
                 f"probe {k} ({name}): expected {expected:.6g}, got {got:.6g}"
                 + (f": {hint}" if hint else ".")
             )
-    return Report("live_sparsity", 3, tuple(failures))
+    return Report(title, count, tuple(failures))
 
 
 def _l1_mistakes(h: np.ndarray, lam: float) -> list[tuple[float, str]]:
