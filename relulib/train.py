@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+import warnings
 from dataclasses import dataclass, field
 
 import torch
@@ -37,7 +38,7 @@ from torch.nn import functional as F
 from relulib._validation import describe
 from relulib.diagnostics import _init_std_for, init_std
 
-__all__ = ["History", "mlp", "train"]
+__all__ = ["History", "mlp", "prune_dead_units", "train"]
 
 
 # --- the model -------------------------------------------------------------------------------
@@ -140,6 +141,94 @@ def mlp(sizes, activation=nn.ReLU, init="he", bias=True, seed=0) -> nn.Sequentia
                     if linear.bias is not None:
                         linear.bias.zero_()
     return nn.Sequential(*layers)
+
+
+def prune_dead_units(model, inputs) -> nn.Sequential:
+    r"""A smaller copy of an MLP: the hidden ReLU units that never fire on ``inputs`` removed.
+
+    A ReLU unit whose output is exactly 0 on every input of the batch (dead on the batch, see
+    :func:`relulib.diagnostics.dead_units`) sends nothing to the next layer, so deleting it
+    (its row of the weight matrix before it and its column of the one after it) changes no
+    output on these inputs, up to the rounding of shorter sums. On other inputs a removed unit
+    might have fired: the copy is exact on the data it was pruned on, and only there.
+
+    Args:
+        model (torch.nn.Sequential): ``Linear, ReLU, Linear, ReLU, ..., Linear``, the layout
+            :func:`mlp` builds with ``activation=nn.ReLU``; it is not modified.
+        inputs (torch.Tensor): the batch that decides which units are dead, shape ``(n, d)``.
+
+    Returns:
+        torch.nn.Sequential: a new network of the same layout, each hidden layer narrowed to its
+        live units (possibly to width 0, when the whole layer is dead).
+
+    Raises:
+        TypeError: if ``model`` is not such a ``Sequential`` or ``inputs`` not a tensor.
+        ValueError: if ``inputs`` is empty or a hidden output is NaN or infinite (a diverged
+            network, whose dead units are undefined).
+
+    Example:
+        >>> import torch
+        >>> model = mlp([2, 4, 1], seed=0)
+        >>> with torch.no_grad():
+        ...     _ = model[0].bias.copy_(torch.tensor([0.0, -100.0, 0.0, -100.0]))
+        >>> x = torch.rand(50, 2, generator=torch.Generator().manual_seed(0))
+        >>> small = prune_dead_units(model, x)
+        >>> small[0]
+        Linear(in_features=2, out_features=2, bias=True)
+        >>> bool(torch.allclose(small(x), model(x)))
+        True
+    """
+    func = "prune_dead_units"
+    layers = list(model) if isinstance(model, nn.Sequential) else []
+    layout_ok = len(layers) % 2 == 1 and all(
+        isinstance(m, nn.Linear) if i % 2 == 0 else type(m) is nn.ReLU for i, m in enumerate(layers)
+    )
+    if not layout_ok:
+        raise TypeError(
+            f"{func}: model must be an nn.Sequential of Linear, ReLU, Linear, ..., Linear "
+            f"(the layout of relulib.train.mlp with nn.ReLU), got {describe(model)}"
+        )
+    if not isinstance(inputs, torch.Tensor) or inputs.dim() != 2:
+        raise TypeError(
+            f"{func}: inputs must be a 2-d tensor (samples, features), got {describe(inputs)}"
+        )
+    if len(inputs) == 0:
+        raise ValueError(f"{func}: inputs is empty (shape {tuple(inputs.shape)})")
+    alive = []
+    with torch.no_grad():
+        h = inputs
+        for i, module in enumerate(layers):
+            h = module(h)
+            if i % 2 == 1:
+                if not torch.isfinite(h).all():
+                    raise ValueError(
+                        f"{func}: the output of module {i} holds NaN or inf values: the network "
+                        "has diverged, and which units are dead is undefined"
+                    )
+                alive.append((h > 0).any(dim=0))
+    pruned = []
+    for k, linear in enumerate(layers[::2]):
+        rows = alive[k] if k < len(alive) else torch.ones(linear.out_features, dtype=torch.bool)
+        cols = alive[k - 1] if k > 0 else torch.ones(linear.in_features, dtype=torch.bool)
+        weight = linear.weight.detach()[rows][:, cols]
+        with warnings.catch_warnings():  # a dead layer has width 0: nothing to initialise
+            warnings.filterwarnings("ignore", message="Initializing zero-element tensors")
+            small = nn.utils.skip_init(  # no random init to overwrite
+                nn.Linear,
+                weight.shape[1],
+                weight.shape[0],
+                bias=linear.bias is not None,
+                dtype=weight.dtype,
+                device=weight.device,
+            )
+        with torch.no_grad():
+            small.weight.copy_(weight)
+            if linear.bias is not None:
+                small.bias.copy_(linear.bias.detach()[rows])
+        pruned.append(small)
+        if k < len(alive):
+            pruned.append(nn.ReLU())
+    return nn.Sequential(*pruned)
 
 
 # --- the training loop -----------------------------------------------------------------------
