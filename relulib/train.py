@@ -434,10 +434,10 @@ class _SideBySideLinear(nn.Module):
 
     def forward(self, x):
         m, n_out, n_in = self.weight.shape
-        if self.shared_input:
-            y = torch.einsum("ni,moi->nmo", x, self.weight)
-        else:
-            y = torch.einsum("nmi,moi->nmo", x.reshape(len(x), m, n_in), self.weight)
+        if self.shared_input:  # one matrix product: the m weight matrices stacked
+            bias = None if self.bias is None else self.bias.reshape(m * n_out)
+            return F.linear(x, self.weight.reshape(m * n_out, n_in), bias)
+        y = torch.einsum("nmi,moi->nmo", x.reshape(len(x), m, n_in), self.weight)
         if self.bias is not None:
             y = y + self.bias
         return y.reshape(len(x), m * n_out)
@@ -635,38 +635,34 @@ def train_together(
             history.test_accuracy = [] if classify else None
     opt = make_optimizer(list(fused.parameters()), lr=float(lr))
 
-    def evaluate(inputs, targets):
-        """Each model's loss and accuracy (``None`` for regression) on ``inputs``."""
-        out = fused(inputs)
-        losses = per_model(out, targets).tolist()
-        if not classify:
-            return zip(losses, [None] * m, strict=True)
-        hits = out.reshape(len(out), m, -1).argmax(dim=2) == targets[:, None]
-        return zip(losses, hits.double().mean(0).tolist(), strict=True)
+    def record(out, losses, targets, prefix=""):
+        """Append each model's loss, and accuracy, on ``(out, targets)`` to its history's
+        ``loss`` and ``accuracy`` lists (``test_loss``... with ``prefix="test_"``)."""
+        hits = out.reshape(len(out), m, -1).argmax(dim=2) == targets[:, None] if classify else None
+        for i, (history, value) in enumerate(zip(histories, losses.tolist(), strict=True)):
+            getattr(history, prefix + "loss").append(value)
+            if classify:
+                getattr(history, prefix + "accuracy").append(float(hits[:, i].double().mean()))
 
-    def record(epoch):
-        fused.eval()
-        with torch.no_grad():
-            for history, (value, accuracy) in zip(histories, evaluate(X, y), strict=True):
-                history.epochs.append(epoch)
-                history.loss.append(value)
-                if classify:
-                    history.accuracy.append(accuracy)
-            if test_data is not None:
-                held_out = evaluate(*test_data)
-                for history, (value, accuracy) in zip(histories, held_out, strict=True):
-                    history.test_loss.append(value)
-                    if classify:
-                        history.test_accuracy.append(accuracy)
-
+    # No module here behaves differently in training and in evaluation, so the forward pass
+    # of each step also measures the models as the previous epoch left them: one forward pass
+    # on the training set per epoch, not two.
     with torch.random.fork_rng(devices=[]), torch.enable_grad():
         torch.default_generator.manual_seed(seed)
-        record(0)
-        for epoch in range(1, epochs + 1):
-            fused.train()
-            opt.zero_grad(set_to_none=True)
-            per_model(fused(X), y).sum().backward()
-            opt.step()
-            record(epoch)
+        for epoch in range(epochs + 1):
+            out = fused(X)
+            losses = per_model(out, y)
+            record(out.detach(), losses.detach(), y)
+            if test_data is not None:
+                X_test, y_test = test_data
+                with torch.no_grad():
+                    out_test = fused(X_test)
+                    record(out_test, per_model(out_test, y_test), y_test, prefix="test_")
+            for history in histories:
+                history.epochs.append(epoch)
+            if epoch < epochs:
+                opt.zero_grad(set_to_none=True)
+                losses.sum().backward()
+                opt.step()
     write_back()
     return histories
