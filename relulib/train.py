@@ -83,9 +83,8 @@ def mlp(sizes, activation=nn.ReLU, init="he", bias=True, seed=0) -> nn.Sequentia
         activation: a module class or any function of no arguments returning a
             module, called once per hidden layer, such as ``nn.ReLU`` or
             ``lambda: nn.LeakyReLU(0.1)``.
-        init (str, float, callable or None): ``"he"``, ``"xavier"``, ``"lecun"``, a weight std,
-            a function ``(fan_in, fan_out) -> std``, or ``None``; see
-            :func:`relulib.diagnostics.init_std`.
+        init: ``"he"``, ``"xavier"``, ``"lecun"``, a weight std (a float), a function
+            ``(fan_in, fan_out) -> std``, or ``None``; see :func:`relulib.diagnostics.init_std`.
         bias (bool): whether the ``Linear`` layers have biases (Lu et al., 2020, study bias-free
             nets, which die more easily).
         seed (int): seeds the weights; torch's global random state is left as it was.
