@@ -229,6 +229,28 @@ def _check_data(model, X, y, loss, func):
         )
 
 
+def _check_lr_and_epochs(lr, epochs, func):
+    if (
+        isinstance(lr, bool)
+        or not isinstance(lr, numbers.Real)
+        or not (math.isfinite(lr) and lr > 0)
+    ):
+        raise ValueError(f"{func}: lr must be a finite number > 0, got {describe(lr)}")
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
+        raise ValueError(f"{func}: epochs must be an integer >= 0, got {describe(epochs)}")
+
+
+def _check_test_data(model, test_data, loss, func):
+    """``test_data`` is ``None`` or a pair ``(X_test, y_test)`` fit for ``model`` and ``loss``."""
+    if test_data is None:
+        return
+    if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
+        raise TypeError(
+            f"{func}: test_data must be a pair (X_test, y_test) or None, got {describe(test_data)}"
+        )
+    _check_data(model, *test_data, loss, f"{func} (test_data)")
+
+
 def _name_or_function(value, table, argument, func):
     """``table[value]`` for a known name, ``value`` itself for a function; else a clear error."""
     if isinstance(value, str):
@@ -310,14 +332,7 @@ def train(
     loss_fn = _name_or_function(loss, _LOSSES, "loss", func)
     _check_data(model, X, y, loss, func)
     make_optimizer = _name_or_function(optimizer, _OPTIMIZERS, "optimizer", func)
-    if (
-        isinstance(lr, bool)
-        or not isinstance(lr, numbers.Real)
-        or not (math.isfinite(lr) and lr > 0)
-    ):
-        raise ValueError(f"{func}: lr must be a finite number > 0, got {describe(lr)}")
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
-        raise ValueError(f"{func}: epochs must be an integer >= 0, got {describe(epochs)}")
+    _check_lr_and_epochs(lr, epochs, func)
     if batch_size is not None and (
         isinstance(batch_size, bool)
         or not isinstance(batch_size, numbers.Integral)
@@ -327,13 +342,7 @@ def train(
             f"{func}: batch_size must be None or a positive integer, got {describe(batch_size)}"
         )
     seed = _check_seed(seed, func)
-    if test_data is not None:
-        if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
-            raise TypeError(
-                f"{func}: test_data must be a pair (X_test, y_test) or None, "
-                f"got {describe(test_data)}"
-            )
-        _check_data(model, *test_data, loss, f"{func} (test_data)")
+    _check_test_data(model, test_data, loss, func)
     if callback is not None and not callable(callback):
         raise TypeError(f"{func}: callback must be callable or None, got {describe(callback)}")
 
@@ -607,22 +616,9 @@ def train_together(
     fused, write_back = _side_by_side(models, func)
     _check_data(models[0], X, y, loss, func)
     make_optimizer = _name_or_function(optimizer, _OPTIMIZERS, "optimizer", func)
-    if (
-        isinstance(lr, bool)
-        or not isinstance(lr, numbers.Real)
-        or not (math.isfinite(lr) and lr > 0)
-    ):
-        raise ValueError(f"{func}: lr must be a finite number > 0, got {describe(lr)}")
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
-        raise ValueError(f"{func}: epochs must be an integer >= 0, got {describe(epochs)}")
+    _check_lr_and_epochs(lr, epochs, func)
     seed = _check_seed(seed, func)
-    if test_data is not None:
-        if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
-            raise TypeError(
-                f"{func}: test_data must be a pair (X_test, y_test) or None, "
-                f"got {describe(test_data)}"
-            )
-        _check_data(models[0], *test_data, loss, f"{func} (test_data)")
+    _check_test_data(models[0], test_data, loss, func)
 
     m = len(models)
     per_model = _per_model_loss(loss, m)
