@@ -53,6 +53,15 @@ def finite_real(value, name, func):
     return value
 
 
+def one_of(value, options, name, func):
+    """``value`` checked to be one of the strings ``options``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{func}: {name} must be a string, one of {options}, got {describe(value)}")
+    if value not in options:
+        raise ValueError(f"{func}: {name} must be one of {options}, got {value!r}")
+    return value
+
+
 def positive_int(value, name, func):
     """``value`` checked to be an integer >= 1 (``True`` is not an integer here)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
