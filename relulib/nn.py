@@ -3,6 +3,7 @@ r"""PyTorch twins of ``relulib.activations``: a ``Maxout`` module and from-scrat
 ``import relulib`` does not import torch; this module does. It holds
 
 * :class:`Maxout`, the module PyTorch does not have, grouping contiguous features;
+* :class:`GatedFeedForward`, the ReGLU / GEGLU / SwiGLU block of transformers;
 * one ``torch.autograd.Function`` per elementwise activation (:class:`ReLUFunction`,
   :class:`LeakyReLUFunction`, :class:`PReLUFunction`, :class:`ELUFunction`,
   :class:`SELUFunction`), whose backward is written by hand with the derivatives of
@@ -20,12 +21,14 @@ Example:
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
-from relulib._validation import finite_real, positive_int
+from relulib._validation import finite_real, one_of, positive_int
 from relulib.activations import SELU_ALPHA, SELU_SCALE
 
 __all__ = [
     "ELUFunction",
+    "GatedFeedForward",
     "LeakyReLUFunction",
     "Maxout",
     "PReLUFunction",
@@ -86,6 +89,79 @@ class Maxout(nn.Module):
     def extra_repr(self):
         """``pieces=k``, shown when the module is printed."""
         return f"pieces={self.pieces}"
+
+
+# gate -> (the name in Shazeer's paper, the activation)
+_GATES = {"relu": ("ReGLU", F.relu), "gelu": ("GEGLU", F.gelu), "silu": ("SwiGLU", F.silu)}
+
+
+class GatedFeedForward(nn.Module):
+    r"""The gated feed-forward block of Shazeer (2020): ReGLU, GEGLU or SwiGLU.
+
+    .. math::
+        \text{FFN}(x) = \left(\text{act}(x W) \odot x V\right) W_2
+
+    where :math:`\odot` multiplies elementwise and :math:`\text{act}` is the ``gate``: ReLU
+    (ReGLU), GELU (GEGLU, the exact form) or SiLU (SwiGLU: Swish with :math:`\beta = 1`).
+    One branch decides how much of the other passes. Bias-free, as in the paper (which follows
+    the T5 code base); the weights start as ``nn.Linear``'s default.
+
+    Parameter count: three matrices, :math:`3\, d_\text{model} d_\text{hidden}`, against
+    :math:`2\, d_\text{model} d_\text{hidden}` for the plain block
+    :math:`\text{act}(x W_1) W_2` of the same hidden width. To compare at equal parameter
+    count and computation, Shazeer reduces the hidden width by a factor of 2/3 (his
+    :math:`d_\text{ff}` = 3072 becomes 2048): ``GatedFeedForward(d, 2 * h // 3)`` matches a
+    plain block of width ``h`` exactly when 3 divides ``2 * h``.
+
+    Args:
+        d_model (int): the width of the input and of the output.
+        d_hidden (int): the width of the gated hidden layer (the paper's :math:`d_\text{ff}`).
+        gate (str): ``"relu"``, ``"gelu"`` or ``"silu"``.
+
+    Attributes:
+        w, v: ``nn.Linear(d_model, d_hidden, bias=False)``, the gate branch and the linear one.
+        w2: ``nn.Linear(d_hidden, d_model, bias=False)``, the output projection.
+        variant (str): the paper's name: ``"ReGLU"``, ``"GEGLU"`` or ``"SwiGLU"``.
+
+    Shape:
+        - Input: :math:`(*, d_\text{model})`.
+        - Output: :math:`(*, d_\text{model})`.
+
+    Examples:
+        >>> import torch
+        >>> from relulib.nn import GatedFeedForward
+        >>> block = GatedFeedForward(8, 16, gate="silu")
+        >>> block.variant, block(torch.zeros(5, 8)).shape
+        ('SwiGLU', torch.Size([5, 8]))
+        >>> sum(p.numel() for p in block.parameters()) == 3 * 8 * 16
+        True
+
+    References:
+        Shazeer (2020), `GLU variants improve transformer <https://arxiv.org/abs/2002.05202>`__.
+    """
+
+    def __init__(self, d_model, d_hidden, gate="relu"):
+        super().__init__()
+        self.d_model = positive_int(d_model, "d_model", "GatedFeedForward")
+        self.d_hidden = positive_int(d_hidden, "d_hidden", "GatedFeedForward")
+        self.gate = one_of(gate, tuple(_GATES), "gate", "GatedFeedForward")
+        self.w = nn.Linear(self.d_model, self.d_hidden, bias=False)
+        self.v = nn.Linear(self.d_model, self.d_hidden, bias=False)
+        self.w2 = nn.Linear(self.d_hidden, self.d_model, bias=False)
+
+    @property
+    def variant(self):
+        """The paper's name for this gate: ReGLU, GEGLU or SwiGLU."""
+        return _GATES[self.gate][0]
+
+    def forward(self, input):
+        """``(act(input W) * input V) W2``."""
+        act = _GATES[self.gate][1]
+        return self.w2(act(self.w(input)) * self.v(input))
+
+    def extra_repr(self):
+        """``d_model=..., d_hidden=..., gate=...``, shown when the module is printed."""
+        return f"d_model={self.d_model}, d_hidden={self.d_hidden}, gate={self.gate!r}"
 
 
 # The derivatives of relulib.activations, in torch ops. Each line is the formula of the

@@ -192,3 +192,67 @@ def test_doctests_pass():
     result = doctest.testmod(rnn, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 8
     assert result.failed == 0
+
+
+# --- GatedFeedForward ----------------------------------------------------------------------------
+
+GATES = {"relu": ("ReGLU", F.relu), "gelu": ("GEGLU", F.gelu), "silu": ("SwiGLU", F.silu)}
+
+
+@pytest.mark.parametrize("gate", sorted(GATES))
+def test_gated_feed_forward_is_shazeers_formula(gate):
+    torch.manual_seed(0)
+    block = rnn.GatedFeedForward(6, 10, gate=gate)
+    x = torch.randn(4, 3, 6)
+    W, V, W2 = block.w.weight.T, block.v.weight.T, block.w2.weight.T
+    expected = (GATES[gate][1](x @ W) * (x @ V)) @ W2
+    torch.testing.assert_close(block(x), expected, rtol=1e-6, atol=1e-6)
+    assert block(x).shape == x.shape
+    assert block.variant == GATES[gate][0]
+
+
+def test_gated_feed_forward_is_bias_free_with_three_matrices():
+    block = rnn.GatedFeedForward(8, 12, gate="silu")
+    assert list(block.state_dict()) == ["w.weight", "v.weight", "w2.weight"]
+    assert block.w.weight.shape == block.v.weight.shape == (12, 8)
+    assert block.w2.weight.shape == (8, 12)
+    assert all(m.bias is None for m in (block.w, block.v, block.w2))
+    assert block(torch.zeros(2, 8)).abs().max() == 0  # no bias: zero in, zero out
+
+
+@pytest.mark.parametrize(("d_model", "h"), [(8, 12), (6, 30), (16, 48)])
+def test_parameter_count_against_a_plain_block_and_shazeers_two_thirds(d_model, h):
+    def count(m):
+        return sum(p.numel() for p in m.parameters())
+
+    plain = torch.nn.Sequential(
+        torch.nn.Linear(d_model, h, bias=False),
+        torch.nn.ReLU(),
+        torch.nn.Linear(h, d_model, bias=False),
+    )
+    assert count(rnn.GatedFeedForward(d_model, h)) == 3 * d_model * h
+    assert count(plain) == 2 * d_model * h
+    # 3 divides 2h in each case: width 2h/3 matches the plain block exactly
+    assert count(rnn.GatedFeedForward(d_model, 2 * h // 3)) == count(plain)
+
+
+def test_gated_feed_forward_repr_and_gradients():
+    block = rnn.GatedFeedForward(4, 6, gate="gelu").double()
+    assert "d_model=4, d_hidden=6, gate='gelu'" in repr(block)
+    x = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(block, (x,))
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "fragment"),
+    [
+        ((0, 4), ValueError, "d_model must be a positive integer"),
+        ((4, 2.0), ValueError, "d_hidden must be a positive integer"),
+        ((4, 4, "swish"), ValueError, "gate must be one of ('relu', 'gelu', 'silu'), got 'swish'"),
+        ((4, 4, torch.nn.ReLU), TypeError, "gate must be a string"),
+    ],
+)
+def test_gated_feed_forward_rejects_bad_arguments(args, error, fragment):
+    with pytest.raises(error) as info:
+        rnn.GatedFeedForward(*args)
+    assert fragment in str(info.value)
