@@ -121,7 +121,6 @@ class GatedFeedForward(nn.Module):
     Attributes:
         w, v: ``nn.Linear(d_model, d_hidden, bias=False)``, the gate branch and the linear one.
         w2: ``nn.Linear(d_hidden, d_model, bias=False)``, the output projection.
-        variant (str): the paper's name: ``"ReGLU"``, ``"GEGLU"`` or ``"SwiGLU"``.
 
     Shape:
         - Input: :math:`(*, d_\text{model})`.
@@ -151,7 +150,7 @@ class GatedFeedForward(nn.Module):
 
     @property
     def variant(self):
-        """The paper's name for this gate: ReGLU, GEGLU or SwiGLU."""
+        """The paper's name for this block, ``"ReGLU"``, ``"GEGLU"`` or ``"SwiGLU"``."""
         return _GATES[self.gate][0]
 
     def forward(self, input):
