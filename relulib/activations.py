@@ -531,7 +531,7 @@ def gelu(x, approximate="none"):
     is the derivative at :math:`\pm\infty`; but where PyTorch 2.13's float32 kernel
     overflows (to inf above about :math:`1.7 \cdot 10^{38}`, to NaN at :math:`+\infty`),
     relulib returns :math:`x`. NumPy has no ``erf``: the exact form evaluates
-    ``math.erf`` element by element, about 10^7 numbers a second, slower than the other
+    ``math.erf`` element by element, a few million numbers a second, slower than the other
     activations.
 
     Args:
@@ -800,8 +800,8 @@ def relu6(x):
         \mathrm{relu6}(x) = \min(\max(x, 0), 6)
 
     Its derivative ``relu6.grad(x)`` is 1 for :math:`0 < x < 6` and 0 elsewhere: 0 at both
-    kinks, :math:`x = 0` and :math:`x = 6`, as in PyTorch (its ``hardtanh`` backward). The
-    bounded range suits low-precision (int8) arithmetic.
+    kinks, :math:`x = 0` and :math:`x = 6`, as in PyTorch (its ``hardtanh`` backward).
+    MobileNetV2 uses it for its robustness in low-precision computation.
 
     Args:
         x: array of real numbers, or anything ``np.asarray`` turns into one.
@@ -822,8 +822,8 @@ def relu6(x):
     References:
         Krizhevsky (2010), `Convolutional deep belief networks on CIFAR-10
         <https://www.cs.toronto.edu/~kriz/conv-cifar10-aug2010.pdf>`__;
-        Howard et al. (2017), `MobileNets: efficient convolutional neural networks for mobile
-        vision applications <https://arxiv.org/abs/1704.04861>`__.
+        Sandler, Howard, Zhu, Zhmoginov and Chen (2018), `MobileNetV2: inverted residuals and
+        linear bottlenecks <https://arxiv.org/abs/1801.04381>`__.
     """
     x = as_real_array(x, "relu6", keep_integers=True)
     return np.minimum(np.maximum(x, 0), 6)
