@@ -29,11 +29,11 @@ import numpy as np
 
 from relulib._validation import (
     as_real_array,
-    axis_index,
-    describe,
     finite_real,
+    is_tensor,
+    maxout_groups,
     one_of,
-    positive_int,
+    prelu_channels,
 )
 
 __all__ = [
@@ -71,6 +71,14 @@ def _derivative_of(activation):
         return grad
 
     return install
+
+
+def _torch_world():
+    """relulib's activations on tensors, :mod:`relulib._tensors`, imported when a tensor first
+    arrives (so that ``import relulib`` does not import torch)."""
+    from relulib import _tensors
+
+    return _tensors
 
 
 def _scalar_if_0d(a):
@@ -146,17 +154,7 @@ def _elu_derivative(x, alpha, scale):
 def _prelu_weight(weight, x, func):
     """``weight`` checked against ``x``, cast to its dtype, shaped to broadcast on axis 1."""
     weight = as_real_array(weight, func, "weight")
-    # torch: the channel axis is axis 1; an input of dimension < 2 has one channel.
-    channels = x.shape[1] if x.ndim >= 2 else 1
-    if weight.ndim > 1 or weight.size not in (1, channels):
-        expected = (
-            f"size 1 or x.shape[1] = {channels}"
-            if x.ndim >= 2
-            else f"size 1 (x of dimension {x.ndim} has no channel axis)"
-        )
-        raise ValueError(
-            f"{func}: weight must be a scalar or a 1-D array of {expected}, got {describe(weight)}"
-        )
+    channels = prelu_channels(weight, x.shape, func)
     with np.errstate(over="ignore"):
         weight = weight.astype(x.dtype, copy=False)
     if weight.size == 1:
@@ -199,6 +197,8 @@ def relu(x):
         Glorot, Bordes and Bengio (2011), `Deep sparse rectifier neural networks
         <https://proceedings.mlr.press/v15/glorot11a.html>`__.
     """
+    if is_tensor(x):
+        return _torch_world().relu(x)
     x = as_real_array(x, "relu", keep_integers=True)
     return np.maximum(x, 0)
 
@@ -215,6 +215,8 @@ def _relu_grad(x):
         >>> relulib.relu.grad(np.array([-1., 0., 2.]))
         array([0., 0., 1.])
     """
+    if is_tensor(x):
+        return _torch_world().derivative(relu, x)
     x = as_real_array(x, "relu.grad")
     # x <= 0, not x > 0: torch's threshold_backward gives NaN the slope 1.
     return _scalar_if_0d(np.where(x <= 0, 0, 1).astype(x.dtype))
@@ -252,8 +254,10 @@ def leaky_relu(x, negative_slope=0.01):
         Maas, Hannun and Ng (2013), `Rectifier nonlinearities improve neural network acoustic
         models <https://ai.stanford.edu/~amaas/papers/relu_hybrid_icml2013_final.pdf>`__.
     """
-    x = as_real_array(x, "leaky_relu")
     slope = finite_real(negative_slope, "negative_slope", "leaky_relu")
+    if is_tensor(x):
+        return _torch_world().leaky_relu(x, slope)
+    x = as_real_array(x, "leaky_relu")
     work = _compute_dtype(x.dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         scaled = (x.astype(work, copy=False) * _cast(slope, work)).astype(x.dtype, copy=False)
@@ -272,8 +276,10 @@ def _leaky_relu_grad(x, negative_slope=0.01):
         >>> relulib.leaky_relu.grad(np.array([-2., 0., 3.]), negative_slope=0.5)
         array([0.5, 0.5, 1. ])
     """
-    x = as_real_array(x, "leaky_relu.grad")
     slope = finite_real(negative_slope, "negative_slope", "leaky_relu.grad")
+    if is_tensor(x):
+        return _torch_world().derivative(leaky_relu, x, slope)
+    x = as_real_array(x, "leaky_relu.grad")
     slope = _cast(slope, _compute_dtype(x.dtype))
     return _scalar_if_0d(np.where(x > 0, 1, slope).astype(x.dtype))
 
@@ -314,6 +320,8 @@ def prelu(x, weight):
         He, Zhang, Ren and Sun (2015), `Delving deep into rectifiers: surpassing human-level
         performance on ImageNet classification <https://arxiv.org/abs/1502.01852>`__.
     """
+    if is_tensor(x) or is_tensor(weight):
+        return _torch_world().prelu(x, weight)
     x = as_real_array(x, "prelu")
     weight = _prelu_weight(weight, x, "prelu")
     with np.errstate(over="ignore", invalid="ignore"):
@@ -334,6 +342,8 @@ def _prelu_grad(x, weight):
         >>> relulib.prelu.grad(np.array([-1., 0., 2.]), weight=0.25)
         array([0.25, 0.25, 1.  ])
     """
+    if is_tensor(x) or is_tensor(weight):
+        return _torch_world().derivative(prelu, x, weight, func="prelu.grad")
     x = as_real_array(x, "prelu.grad")
     weight = _prelu_weight(weight, x, "prelu.grad")
     return _scalar_if_0d(np.where(x > 0, 1, weight).astype(x.dtype))
@@ -372,8 +382,10 @@ def elu(x, alpha=1.0):
         Clevert, Unterthiner and Hochreiter (2015), `Fast and accurate deep network learning
         by exponential linear units (ELUs) <https://arxiv.org/abs/1511.07289>`__.
     """
-    x = as_real_array(x, "elu")
     alpha = finite_real(alpha, "alpha", "elu")
+    if is_tensor(x):
+        return _torch_world().elu(x, alpha)
+    x = as_real_array(x, "elu")
     return _elu(x, alpha, scale=1.0)
 
 
@@ -390,8 +402,10 @@ def _elu_grad(x, alpha=1.0):
         >>> relulib.elu.grad(np.array([-np.inf, 0., 2.]), alpha=0.5)
         array([0. , 0.5, 1. ])
     """
-    x = as_real_array(x, "elu.grad")
     alpha = finite_real(alpha, "alpha", "elu.grad")
+    if is_tensor(x):
+        return _torch_world().derivative(elu, x, alpha)
+    x = as_real_array(x, "elu.grad")
     return _elu_derivative(x, alpha, scale=1.0)
 
 
@@ -429,6 +443,8 @@ def selu(x):
         Klambauer, Unterthiner, Mayr and Hochreiter (2017), `Self-normalizing neural networks
         <https://arxiv.org/abs/1706.02515>`__.
     """
+    if is_tensor(x):
+        return _torch_world().selu(x)
     x = as_real_array(x, "selu")
     return _elu(x, SELU_ALPHA, scale=SELU_SCALE)
 
@@ -447,6 +463,8 @@ def _selu_grad(x):
         >>> relulib.selu.grad(np.array([0., 1.])) / relulib.SELU_SCALE
         array([1.67326324, 1.        ])
     """
+    if is_tensor(x):
+        return _torch_world().derivative(selu, x)
     x = as_real_array(x, "selu.grad")
     return _elu_derivative(x, SELU_ALPHA, scale=SELU_SCALE)
 
@@ -557,8 +575,10 @@ def gelu(x, approximate="none"):
         Hendrycks and Gimpel (2016), `Gaussian error linear units (GELUs)
         <https://arxiv.org/abs/1606.08415>`__.
     """
-    x = as_real_array(x, "gelu")
     approximate = one_of(approximate, ("none", "tanh"), "approximate", "gelu")
+    if is_tensor(x):
+        return _torch_world().gelu(x, approximate)
+    x = as_real_array(x, "gelu")
     with np.errstate(all="ignore"):
         return _rounded(_gelu(_work(x), approximate), x.dtype)
 
@@ -576,8 +596,10 @@ def _gelu_grad(x, approximate="none"):
         >>> relulib.gelu.grad(np.array([-1., 0., 1.]))
         array([-0.08331547,  0.5       ,  1.08331547])
     """
-    x = as_real_array(x, "gelu.grad")
     approximate = one_of(approximate, ("none", "tanh"), "approximate", "gelu.grad")
+    if is_tensor(x):
+        return _torch_world().derivative(gelu, x, approximate)
+    x = as_real_array(x, "gelu.grad")
     with np.errstate(all="ignore"):
         return _rounded(_gelu_derivative(_work(x), approximate), x.dtype)
 
@@ -621,6 +643,8 @@ def silu(x):
         Ramachandran, Zoph and Le (2017), `Searching for activation functions
         <https://arxiv.org/abs/1710.05941>`__ (Swish).
     """
+    if is_tensor(x):
+        return _torch_world().silu(x)
     x = as_real_array(x, "silu")
     w = _work(x)
     with np.errstate(all="ignore"):
@@ -639,6 +663,8 @@ def _silu_grad(x):
         >>> relulib.silu.grad(np.array([-1., 0., 1.]))
         array([0.07232949, 0.5       , 0.92767051])
     """
+    if is_tensor(x):
+        return _torch_world().derivative(silu, x)
     x = as_real_array(x, "silu.grad")
     w = _work(x)
     one = _cast(1, w.dtype)
@@ -679,6 +705,8 @@ def mish(x):
         Misra (2019), `Mish: a self regularized non-monotonic activation function
         <https://arxiv.org/abs/1908.08681>`__.
     """
+    if is_tensor(x):
+        return _torch_world().mish(x)
     x = as_real_array(x, "mish")
     w = _work(x)
     with np.errstate(all="ignore"):
@@ -698,6 +726,8 @@ def _mish_grad(x):
         >>> relulib.mish.grad(np.array([-1., 0., 1.]))
         array([0.05921676, 0.6       , 1.04903622])
     """
+    if is_tensor(x):
+        return _torch_world().derivative(mish, x)
     x = as_real_array(x, "mish.grad")
     w = _work(x)
     one = _cast(1, w.dtype)
@@ -755,8 +785,10 @@ def softplus(x, beta=1.0, threshold=20.0):
         Glorot, Bordes and Bengio (2011), `Deep sparse rectifier neural networks
         <https://proceedings.mlr.press/v15/glorot11a.html>`__.
     """
-    x = as_real_array(x, "softplus")
     beta, threshold = _softplus_parameters(beta, threshold, "softplus")
+    if is_tensor(x):
+        return _torch_world().softplus(x, beta, threshold)
+    x = as_real_array(x, "softplus")
     w = _work(x)
     with np.errstate(all="ignore"):
         scaled = w * _cast(beta, w.dtype)
@@ -778,8 +810,10 @@ def _softplus_grad(x, beta=1.0, threshold=20.0):
         >>> relulib.softplus.grad(np.array([-1., 0., 1., 30.]))
         array([0.26894142, 0.5       , 0.73105858, 1.        ])
     """
-    x = as_real_array(x, "softplus.grad")
     beta, threshold = _softplus_parameters(beta, threshold, "softplus.grad")
+    if is_tensor(x):
+        return _torch_world().derivative(softplus, x, beta, threshold)
+    x = as_real_array(x, "softplus.grad")
     w = _work(x)
     one = _cast(1, w.dtype)
     with np.errstate(all="ignore"):
@@ -825,6 +859,8 @@ def relu6(x):
         Sandler, Howard, Zhu, Zhmoginov and Chen (2018), `MobileNetV2: inverted residuals and
         linear bottlenecks <https://arxiv.org/abs/1801.04381>`__.
     """
+    if is_tensor(x):
+        return _torch_world().relu6(x)
     x = as_real_array(x, "relu6", keep_integers=True)
     return np.minimum(np.maximum(x, 0), 6)
 
@@ -842,6 +878,8 @@ def _relu6_grad(x):
         >>> relulib.relu6.grad(np.array([0., 3., 6.]))
         array([0., 1., 0.])
     """
+    if is_tensor(x):
+        return _torch_world().derivative(relu6, x)
     x = as_real_array(x, "relu6.grad")
     return _scalar_if_0d(((x > 0) & (x < 6)).astype(x.dtype))
 
@@ -878,6 +916,8 @@ def hardswish(x):
     References:
         Howard et al. (2019), `Searching for MobileNetV3 <https://arxiv.org/abs/1905.02244>`__.
     """
+    if is_tensor(x):
+        return _torch_world().hardswish(x)
     x = as_real_array(x, "hardswish")
     w = _work(x)
     three, six = _cast(3, w.dtype), _cast(6, w.dtype)
@@ -899,6 +939,8 @@ def _hardswish_grad(x):
         >>> relulib.hardswish.grad(np.array([-3., 0., 3.]))
         array([0. , 0.5, 1. ])
     """
+    if is_tensor(x):
+        return _torch_world().derivative(hardswish, x)
     x = as_real_array(x, "hardswish.grad")
     w = _work(x)
     three, half = _cast(3, w.dtype), _cast(0.5, w.dtype)
@@ -939,6 +981,8 @@ def squared_relu(x):
         So, Mańke, Liu, Dai, Shazeer and Le (2021), `Primer: searching for efficient
         transformers for language modeling <https://arxiv.org/abs/2109.08668>`__.
     """
+    if is_tensor(x):
+        return _torch_world().squared_relu(x)
     x = as_real_array(x, "squared_relu")
     r = np.maximum(_work(x), 0)
     with np.errstate(over="ignore"):
@@ -957,6 +1001,8 @@ def _squared_relu_grad(x):
         >>> relulib.squared_relu.grad(np.array([-2., 0., 3.]))
         array([0., 0., 6.])
     """
+    if is_tensor(x):
+        return _torch_world().derivative(squared_relu, x)
     x = as_real_array(x, "squared_relu.grad")
     w = _work(x)
     with np.errstate(over="ignore"):
@@ -973,7 +1019,9 @@ def maxout(x, pieces, axis=-1):
         \mathrm{maxout}(x)_j = \max_{0 \le i < k} x_{jk + i}
 
     This is ``x.reshape(..., n // k, k).max(-1)`` along ``axis``, the convention of
-    :class:`relulib.nn.Maxout`. NaN propagates, as with ``torch.max``.
+    :class:`relulib.nn.Maxout`. NaN propagates, as with ``torch.max``. Its derivative
+    ``maxout.grad(x, pieces, axis)`` marks the element of each group that the maximum comes
+    from (each output depends on that one input, with slope 1).
 
     Args:
         x: array of real numbers, or anything ``np.asarray`` turns into one.
@@ -997,14 +1045,12 @@ def maxout(x, pieces, axis=-1):
         Goodfellow, Warde-Farley, Mirza, Courville and Bengio (2013), `Maxout networks
         <https://arxiv.org/abs/1302.4389>`__.
     """
+    if is_tensor(x):
+        pieces, axis = maxout_groups(x.shape, pieces, axis, "maxout")
+        return _torch_world().maxout(x, pieces, axis)
     x = as_real_array(x, "maxout", keep_integers=True)
-    pieces = positive_int(pieces, "pieces", "maxout")
-    axis = axis_index(axis, x.ndim, "maxout")
+    pieces, axis = maxout_groups(x.shape, pieces, axis, "maxout")
     n = x.shape[axis]
-    if n % pieces:
-        raise ValueError(
-            f"maxout: pieces={pieces} must divide the size of axis {axis}, which is {n}"
-        )
     if pieces > 8:
         groups = x.reshape((*x.shape[:axis], n // pieces, pieces, *x.shape[axis + 1 :]))
         return groups.max(axis=axis + 1)
@@ -1015,6 +1061,36 @@ def maxout(x, pieces, axis=-1):
     for other in piece[2:]:
         np.maximum(out, other, out=out)
     return out
+
+
+@_derivative_of(maxout)
+def _maxout_grad(x, pieces, axis=-1):
+    r"""Derivative of :func:`relulib.maxout`: the gradient of ``maxout(x).sum()`` for ``x``.
+
+    1 at the element of each group that the maximum comes from, 0 at the others: a
+    subgradient, since at a tie any convex combination of the tied elements would do. As
+    ``torch.max`` picks (and so its autograd), ties go to the first of the tied elements,
+    and a group holding NaN to its first NaN. The result has the shape of ``x``, dtype float
+    (float64 for integer input). Backpropagation sends the gradient of output :math:`j` to
+    the marked element of group :math:`j` and nothing to the others.
+
+    Example:
+        >>> import numpy as np
+        >>> import relulib
+        >>> relulib.maxout.grad(np.array([1., -2., 3., 3., 5., np.nan]), pieces=2)
+        array([1., 0., 1., 0., 0., 1.])
+    """
+    if is_tensor(x):
+        pieces, axis = maxout_groups(x.shape, pieces, axis, "maxout.grad")
+        return _torch_world().derivative(maxout, x, pieces, axis, func="maxout.grad")
+    x = as_real_array(x, "maxout.grad", keep_integers=True)  # ties of big ints stay exact
+    pieces, axis = maxout_groups(x.shape, pieces, axis, "maxout.grad")
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    last = np.moveaxis(x, axis, -1)
+    groups = last.reshape((*last.shape[:-1], last.shape[-1] // pieces, pieces))
+    winner = np.argmax(groups, axis=-1)  # the first maximum; the first NaN if there is one
+    onehot = (np.arange(pieces) == winner[..., None]).astype(dtype)
+    return np.moveaxis(onehot.reshape(last.shape), -1, axis)
 
 
 class _ActivationDict(dict):

@@ -697,13 +697,15 @@ def test_activations_registry():
         assert f(np.array([2.0]), *args)[0] == pytest.approx(AT_TWO[name], rel=1e-15)
 
 
-def test_relu_source_is_short_and_shows_np_maximum():
-    # The book shows this function with inspect.getsource / literalinclude :pyobject: relu.
+def test_relu_source_is_short_and_shows_both_worlds():
+    # The book shows this function with inspect.getsource / literalinclude :pyobject: relu:
+    # the hand-over of a tensor to torch, then np.maximum for everything else.
     source = inspect.getsource(relu)
     assert source.startswith("def relu(x):")
     code = source.split('"""')[-1]
+    assert "if is_tensor(x):" in code
     assert "np.maximum(x, 0)" in code
-    assert len(code.strip().splitlines()) <= 3
+    assert len(code.strip().splitlines()) <= 4
 
 
 @pytest.mark.parametrize("name", [*sorted(ACTIVATIONS), "maxout"])
