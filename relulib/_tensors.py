@@ -14,28 +14,45 @@ first, so bad input gets relulib's ``TypeError`` or ``ValueError`` naming the ar
 **The mechanism, and why.** After validation, each activation calls PyTorch's own kernel for
 the same function (``torch.nn.functional.elu`` for ``relulib.elu``, ``torch.relu(x) ** 2`` for
 ``squared_relu``, a grouped ``max`` for ``maxout``), and autograd differentiates it as it
-differentiates torch's. So on tensors relulib *is* torch, bit for bit, values and derivatives,
-in reverse and forward mode and at any order; a relulib activation or module can replace
-torch's in a model without changing a seeded training run in its last bit; and the speed is
-torch's. The derivatives are relulib's documented ones, because relulib documents torch's
-conventions: the left derivative at the kink of the ReLU family, 0 at both kinks of
-``relu6``, the outer piece at the kinks of ``hardswish``. The one difference from the NumPy
-world is at NaN, where torch 2.13's derivative of ``elu``, ``selu``, ``relu6`` and
-``hardswish`` depends on where the NaN sits in the array (its vector and scalar loops differ):
-on tensors relulib has torch's behaviour, on arrays it picks one answer.
+differentiates torch's. So on tensors relulib computes what torch computes, bit for bit,
+values and derivatives, in reverse and forward mode and at any order (``torch.func`` too); a
+relulib activation or module can replace torch's in a model without changing a seeded
+training run in its last bit; and the speed is torch's. The derivatives are relulib's
+documented ones, because relulib documents torch's conventions: the left derivative at the
+kink of the ReLU family, 0 at both kinks of ``relu6``, the outer piece at the kinks of
+``hardswish``. The one difference from the NumPy world is at NaN, where torch 2.13's
+derivative of ``elu``, ``selu``, ``relu6`` and ``hardswish`` depends on where the NaN sits in
+the array (its vector and scalar loops differ): on tensors relulib behaves as torch does, on
+arrays it picks one answer and says so.
 
-Two alternatives were measured and rejected (the book's ``tests/test_tensors.py`` and
-``benchmarks/bench_activations.py`` keep the evidence):
+Two alternatives were tried and rejected; the tests and the benchmark keep the evidence:
 
 * Running relulib's NumPy formulas on tensors through the array API (``array-api-compat``)
   gets the kinks wrong, because autograd then differentiates the formula, not the function:
-  ``maximum(x, 0)`` splits the gradient at a tie and gives 0.5 at :math:`x = 0`.
+  ``maximum(x, 0)`` splits the gradient of a tie and gives 0.5 at :math:`x = 0`
+  (``tests/test_tensors.py``).
 * The hand-written ``torch.autograd.Function`` classes of :mod:`relulib.nn` get the kinks
-  right, and stay there to be read, but built from several torch operations they differ from
-  torch's fused kernels in the last bits for the exponential family (a few ulp, so a
-  training run drifts from torch's), and on :math:`10^7` numbers each extra temporary costs
-  a fresh allocation: their ``elu`` and backward passes run two to three times slower
-  than torch's.
+  right, and stay there to be read. But built from several torch operations, their ELU and
+  SELU agree with torch's fused kernels to a few ulp, not to the bit, so a training run
+  drifts from torch's (``tests/test_nn.py``); and each extra temporary of :math:`10^7`
+  numbers costs time: they run several times slower than torch's kernels
+  (``benchmarks/bench_activations.py`` prints them side by side).
+
+Example:
+    >>> import torch
+    >>> import relulib
+    >>> x = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    >>> y = relulib.elu(x)
+    >>> y
+    tensor([-0.6321,  0.0000,  2.0000], grad_fn=<EluBackward0>)
+    >>> y.sum().backward()
+    >>> x.grad  # alpha * exp(x) for x <= 0: alpha = 1 at the kink, as in torch
+    tensor([0.3679, 1.0000, 1.0000])
+    >>> relulib.relu(torch.tensor([-1, 3], dtype=torch.int8))  # integers kept, like torch.relu
+    tensor([0, 3], dtype=torch.int8)
+    >>> weight = torch.nn.PReLU().weight  # a parameter: prelu trains it
+    >>> relulib.prelu(torch.tensor([-4.0, 4.0]), weight)
+    tensor([-1.,  4.], grad_fn=<PreluKernelBackward0>)
 """
 
 import torch

@@ -13,6 +13,8 @@ import numpy as np
 
 def is_tensor(x):
     """Whether ``x`` is a torch tensor. Never imports torch: if no one has, ``x`` is not one."""
+    if isinstance(x, (np.ndarray, np.generic, float, int)):
+        return False  # the common case, answered before torch's slower isinstance check
     torch = sys.modules.get("torch")
     return torch is not None and isinstance(x, torch.Tensor)
 

@@ -4,15 +4,19 @@ The ReLU family (``relu``, ``leaky_relu``, ``prelu``, ``elu``, ``selu``, ``maxou
 smooth relatives (``gelu``, ``silu``, ``mish``, ``softplus``) and the bounded or squared ones
 (``relu6``, ``hardswish``, ``squared_relu``).
 
-Each elementwise activation ``f`` takes anything ``np.asarray`` accepts and returns a NumPy
-array (a NumPy scalar for 0-d input, as a ufunc does). ``f.grad`` is its derivative, with
-PyTorch's autograd conventions at every kink (the left derivative at ``x = 0`` for the ReLU
-family; each function's docstring says which) and at NaN.
+Each activation works in two worlds. Anything ``np.asarray`` accepts gives a NumPy array
+(a NumPy scalar for 0-d input, as a ufunc does), computed here with NumPy alone. A
+``torch.Tensor`` gives a tensor of its dtype and device, differentiable, computed by
+PyTorch's own kernels after relulib's validation (see :mod:`relulib._tensors`, imported only
+when a tensor arrives, for the rules and for why). ``f.grad`` is the derivative, in either
+world, with PyTorch's autograd conventions at every kink (the left derivative at ``x = 0``
+for the ReLU family; each function's docstring says which) and at NaN.
 
-Dtype rules: floating input keeps its dtype (float16, float32, float64); integer and boolean
-input becomes float64, except that ``relu``, ``relu6`` and ``maxout``, which only select values,
-keep integer dtypes (as torch does). float16 is computed in float32 and rounded once, as
-PyTorch's CPU kernels do. Complex, string and object input raise ``TypeError``.
+Dtype rules for arrays: floating input keeps its dtype (float16, float32, float64); integer
+and boolean input becomes float64, except that ``relu``, ``relu6`` and ``maxout``, which only
+select values, keep integer dtypes (as torch does). float16 is computed in float32 and
+rounded once, as PyTorch's CPU kernels do. Complex, string and object input raise
+``TypeError``.
 
 Values agree with ``torch.nn.functional`` for the same dtype: exactly for the piecewise linear
 ones (relu, leaky_relu, prelu, relu6, hardswish, and squared_relu against ``relu(x) ** 2``;

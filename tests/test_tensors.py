@@ -374,3 +374,15 @@ def test_torch_func_transforms_see_through_relulib():
     assert_bitwise_equal(tangent, relulib.gelu.grad(x))
     per_row = torch.func.vmap(lambda row: relulib.maxout(row, 3))(x[:9].reshape(3, 3))
     assert_bitwise_equal(per_row, relulib.maxout(x.reshape(3, 3), 3))
+
+
+# --- the evidence behind the choice of mechanism (relulib._tensors' docstring) -----------------
+
+
+def test_why_not_the_array_api_autograd_of_the_formula_splits_the_kink():
+    # relulib's NumPy formula for relu is maximum(x, 0); run on tensors through the array API,
+    # autograd would differentiate torch.maximum, which splits a tie: 0.5 at x = 0.
+    x = torch.zeros(1, requires_grad=True)
+    torch.maximum(x, torch.zeros(1)).sum().backward()
+    assert x.grad.item() == 0.5
+    assert relulib.relu.grad(torch.zeros(1)).item() == 0.0  # torch.relu's convention
