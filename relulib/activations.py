@@ -178,7 +178,8 @@ def relu(x):
     at the kink :math:`x = 0` it takes the left derivative 0, as PyTorch's autograd does.
 
     Args:
-        x: array of real numbers, or anything ``np.asarray`` turns into one.
+        x: array of real numbers, or anything ``np.asarray`` turns into one; or a torch
+            tensor, which gives a tensor (see :mod:`relulib._tensors`).
 
     Returns:
         An array of the shape of ``x``. Floating and integer dtypes are kept (as in
@@ -239,7 +240,8 @@ def leaky_relu(x, negative_slope=0.01):
     ``negative_slope`` for :math:`x \le 0`, the left derivative at the kink, as in PyTorch.
 
     Args:
-        x: array of real numbers, or anything ``np.asarray`` turns into one.
+        x: array of real numbers, or anything ``np.asarray`` turns into one; or a torch
+            tensor, which gives a tensor (see :mod:`relulib._tensors`).
         negative_slope: the slope for :math:`x \le 0`, a finite real number.
 
     Returns:
@@ -302,7 +304,8 @@ def prelu(x, weight):
     (the left derivative at the kink, as in PyTorch).
 
     Args:
-        x: array of real numbers, or anything ``np.asarray`` turns into one.
+        x: array of real numbers, or anything ``np.asarray`` turns into one; or a torch
+            tensor, which gives a tensor (see :mod:`relulib._tensors`).
         weight: the slopes, a scalar or a 1-D array of size 1 or ``x.shape[1]``; cast to the
             dtype of the result.
 
@@ -366,7 +369,8 @@ def elu(x, alpha=1.0):
     :math:`x \le 0`: :math:`\alpha` at the kink, the left derivative, as in PyTorch.
 
     Args:
-        x: array of real numbers, or anything ``np.asarray`` turns into one.
+        x: array of real numbers, or anything ``np.asarray`` turns into one; or a torch
+            tensor, which gives a tensor (see :mod:`relulib._tensors`).
         alpha: the negative saturation value :math:`\alpha`, a finite real number:
             :math:`\mathrm{elu}(-\infty) = -\alpha`.
 
@@ -429,7 +433,8 @@ def selu(x):
     :math:`\lambda \alpha \approx 1.7581` at the kink, the left derivative, as in PyTorch.
 
     Args:
-        x: array of real numbers, or anything ``np.asarray`` turns into one.
+        x: array of real numbers, or anything ``np.asarray`` turns into one; or a torch
+            tensor, which gives a tensor (see :mod:`relulib._tensors`).
 
     Returns:
         An array of the shape of ``x``, with its floating dtype (float64 for integer input).
@@ -557,7 +562,8 @@ def gelu(x, approximate="none"):
     activations.
 
     Args:
-        x: array of real numbers, or anything ``np.asarray`` turns into one.
+        x: array of real numbers, or anything ``np.asarray`` turns into one; or a torch
+            tensor, which gives a tensor (see :mod:`relulib._tensors`).
         approximate: ``"none"`` for the exact form, ``"tanh"`` for the approximation.
 
     Returns:
@@ -627,7 +633,8 @@ def silu(x):
     :math:`\pm\infty`.
 
     Args:
-        x: array of real numbers, or anything ``np.asarray`` turns into one.
+        x: array of real numbers, or anything ``np.asarray`` turns into one; or a torch
+            tensor, which gives a tensor (see :mod:`relulib._tensors`).
 
     Returns:
         An array of the shape of ``x``, with its floating dtype (float64 for integer input).
@@ -691,7 +698,8 @@ def mish(x):
     NaN, and so is the derivative at :math:`\pm\infty`.
 
     Args:
-        x: array of real numbers, or anything ``np.asarray`` turns into one.
+        x: array of real numbers, or anything ``np.asarray`` turns into one; or a torch
+            tensor, which gives a tensor (see :mod:`relulib._tensors`).
 
     Returns:
         An array of the shape of ``x``, with its floating dtype (float64 for integer input).
@@ -764,7 +772,8 @@ def softplus(x, beta=1.0, threshold=20.0):
     to the threshold (included) and exactly 1 above it.
 
     Args:
-        x: array of real numbers, or anything ``np.asarray`` turns into one.
+        x: array of real numbers, or anything ``np.asarray`` turns into one; or a torch
+            tensor, which gives a tensor (see :mod:`relulib._tensors`).
         beta: the curvature :math:`\beta`, a finite number > 0.
         threshold: where :math:`\beta x` switches to the linear piece, a finite real number.
 
@@ -842,7 +851,8 @@ def relu6(x):
     MobileNetV2 uses it for its robustness in low-precision computation.
 
     Args:
-        x: array of real numbers, or anything ``np.asarray`` turns into one.
+        x: array of real numbers, or anything ``np.asarray`` turns into one; or a torch
+            tensor, which gives a tensor (see :mod:`relulib._tensors`).
 
     Returns:
         An array of the shape of ``x``. Floating and integer dtypes are kept (as in
@@ -903,7 +913,8 @@ def hardswish(x):
     :math:`\mathrm{hardswish}(-\infty)` is NaN (:math:`-\infty \cdot 0`).
 
     Args:
-        x: array of real numbers, or anything ``np.asarray`` turns into one.
+        x: array of real numbers, or anything ``np.asarray`` turns into one; or a torch
+            tensor, which gives a tensor (see :mod:`relulib._tensors`).
 
     Returns:
         An array of the shape of ``x``, with its floating dtype (float64 for integer input).
@@ -966,7 +977,8 @@ def squared_relu(x):
     and its autograd (NaN at NaN, :math:`\infty` at :math:`\infty`).
 
     Args:
-        x: array of real numbers, or anything ``np.asarray`` turns into one.
+        x: array of real numbers, or anything ``np.asarray`` turns into one; or a torch
+            tensor, which gives a tensor (see :mod:`relulib._tensors`).
 
     Returns:
         An array of the shape of ``x``, with its floating dtype (float64 for integer input,
@@ -1028,7 +1040,8 @@ def maxout(x, pieces, axis=-1):
     from (each output depends on that one input, with slope 1).
 
     Args:
-        x: array of real numbers, or anything ``np.asarray`` turns into one.
+        x: array of real numbers, or anything ``np.asarray`` turns into one; or a torch
+            tensor, which gives a tensor (see :mod:`relulib._tensors`).
         pieces: the group size :math:`k`, a positive integer that divides ``x.shape[axis]``.
         axis: the feature axis; the last one by default.
 

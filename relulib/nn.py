@@ -26,7 +26,9 @@ since relulib's functions never write into their input.
 Example:
     >>> import torch
     >>> from relulib import nn as rnn
-    >>> model = torch.nn.Sequential(torch.nn.Linear(2, 4), rnn.LeakyReLU(0.1), rnn.Maxout(2))
+    >>> model = torch.nn.Sequential(
+    ...     torch.nn.Linear(2, 4), rnn.LeakyReLU(0.1), rnn.Maxout(2)
+    ... )
     >>> model
     Sequential(
       (0): Linear(in_features=2, out_features=4, bias=True)
@@ -110,7 +112,7 @@ class ReLU(nn.ReLU):
 
 class LeakyReLU(nn.LeakyReLU):
     r"""Applies :func:`relulib.leaky_relu` elementwise: :math:`x` for :math:`x > 0`, else
-    :math:`\text{negative\_slope} \cdot x`.
+    :math:`\mathrm{negative\_slope} \cdot x`.
 
     Args:
         negative_slope (float): the slope for :math:`x \le 0`, a finite real number.
