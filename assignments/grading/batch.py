@@ -74,7 +74,8 @@ def limits_from(args) -> Limits:
     mib = 1 << 20
     return Limits(
         wall_seconds=args.timeout,
-        cpu_seconds=max(1, int(args.timeout)),
+        cpu_seconds=int(args.timeout) + 10,  # a backstop: the wall clock stops it first
+        call_seconds=min(10.0, args.timeout / 4),
         memory_bytes=args.memory * mib,
         file_bytes=args.file_size * mib,
         tmp_bytes=args.disk * mib,
@@ -147,7 +148,8 @@ def _grade_all(submissions, plans, sandbox, jobs: int, out: Path) -> Summary:
     def run(submission):
         slot = slots.get()
         try:
-            return sandbox.run(_payload(submission, plans[submission.assignment]), slot)
+            payload = _payload(submission, plans[submission.assignment], sandbox.limits)
+            return sandbox.run(payload, slot)
         finally:
             slots.put(slot)
 
@@ -172,11 +174,12 @@ def _grade_all(submissions, plans, sandbox, jobs: int, out: Path) -> Summary:
     return summary
 
 
-def _payload(submission: Submission, plan) -> bytes:
+def _payload(submission: Submission, plan, limits: Limits) -> bytes:
+    """What the sandbox reads on stdin: the notebook, and the inputs to call answers on."""
     body = {
         "notebook": submission.data.decode("utf-8"),
         "cells": code_cells(submission.data),
-        "call_seconds": 10.0,
+        "call_seconds": limits.call_seconds,
         **plan.payload(),
     }
     return json.dumps(body).encode()

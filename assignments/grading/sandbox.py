@@ -148,14 +148,14 @@ class Sandbox:
         args += ["--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--"]
         return args + inner
 
-    def environment(self) -> dict[str, str]:
-        home = "/tmp/home"
+    def environment(self, home: str = "/tmp/home", tmp: str = "/tmp") -> dict[str, str]:
+        """The runner's whole environment: nothing of the grader's is passed on."""
         return {
             "HOME": home,
             "USER": "student",
             "LANG": "C.UTF-8",
             "PATH": f"{sys.prefix}/bin:/usr/bin:/bin",
-            "TMPDIR": "/tmp",
+            "TMPDIR": tmp,
             "MPLBACKEND": "Agg",
             "MPLCONFIGDIR": f"{home}/.matplotlib",
             "IPYTHONDIR": f"{home}/.ipython",
@@ -217,7 +217,7 @@ class Unsandboxed(Sandbox):
                 prlimit = [shutil.which("prlimit") or "/usr/bin/prlimit", *self.rlimits(), "--"]
                 return [*prlimit, python, *PYTHON_FLAGS, str(RUNNER_DIR / "runner.py"), str(fd)]
 
-            env = self.environment() | {"HOME": str(home), "TMPDIR": work}
+            env = self.environment(home=str(home), tmp=work)
             return _run(command, payload, self.limits, cwd=work, env=env)
 
     def probe(self) -> str:
@@ -292,31 +292,38 @@ def _run(command, payload: bytes, limits: Limits, cwd, env=None) -> Run:
 
 
 def _collect(process, streams: dict, deadline: float) -> bool:
-    """Read both pipes until the sandbox is gone; kill it at the deadline. True if it was."""
+    """Read both pipes until they close and the sandbox exits; kill it at the deadline.
+
+    Returns True if the deadline killed it. Answers beyond their cap kill it at once.
+    """
     selector = selectors.DefaultSelector()
     for fd in streams:
         selector.register(fd, selectors.EVENT_READ)
+    results = next(iter(streams.values()))
     timed_out = False
     try:
-        while selector.get_map() or process.poll() is None:
+        while selector.get_map():
             left = deadline - time.monotonic()
-            if left <= 0 and not timed_out:
+            if left <= 0 and timed_out:
+                break  # killed, yet a pipe stays open: stop reading rather than hang
+            if left <= 0:
                 timed_out = True
                 _kill(process)
-                deadline = time.monotonic() + 5  # for the pipes to close once all is dead
+                deadline = time.monotonic() + 5  # for the pipes to close
                 continue
-            if left <= 0:
-                break  # killed, yet something holds a pipe: stop reading, never hang
-            for key, _ in selector.select(timeout=min(left, 0.2)) if selector.get_map() else []:
+            for key, _ in selector.select(timeout=left):
                 chunk = os.read(key.fd, 1 << 16)
                 if not chunk:
                     selector.unregister(key.fd)
                     continue
                 streams[key.fd].add(chunk)
-                if streams[key.fd] is next(iter(streams.values())) and streams[key.fd].dropped:
-                    _kill(process)  # answers over their cap: nothing more is read
-            if not selector.get_map():
-                time.sleep(0.01 if process.poll() is None else 0)
+                if results.dropped:
+                    _kill(process)
+        if not timed_out:  # pipes closed, but the notebook may run on without them
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0))
+            except subprocess.TimeoutExpired:
+                timed_out = True
     finally:
         selector.close()
         for fd in streams:

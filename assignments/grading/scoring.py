@@ -54,24 +54,22 @@ def read_results(run: Run, plan: Plan, limits: Limits) -> Outcome:
         except (ValueError, TypeError, KeyError, RecursionError):
             outcome.malformed += 1
     cell = f"cell {outcome.last_cell + 1}" if outcome.last_cell >= 0 else "its first cell"
-    if done:
-        outcome.status, outcome.detail = "completed", "The notebook ran to the end."
-    elif run.results_dropped:
+    if run.results_dropped:  # a flood, whatever records came before it
         outcome.status = "too much output"
-        outcome.detail = (
-            f"Its answers took more than {limits.result_bytes >> 20} MiB: it was stopped."
-        )
+        outcome.detail = f"Its answers took more than {limits.result_bytes >> 20} MiB: stopped."
     elif run.timed_out:
         outcome.status = "timed out"
         outcome.detail = (
             f"The notebook ran longer than {limits.wall_seconds:g} s and was stopped in {cell} "
             "(an endless loop?). Answers defined before then were graded."
         )
+    elif done:
+        outcome.status, outcome.detail = "completed", "The notebook ran to the end."
     else:
         outcome.status = "stopped"
         outcome.detail = (
-            f"The notebook stopped in {cell} before its end (it exited, crashed or ran out of "
-            "memory). Answers defined before then were graded."
+            f"The notebook stopped in {cell} before its end (it exited, crashed, or ran out "
+            "of memory or time). Answers defined before then were graded."
         )
     return outcome
 

@@ -43,9 +43,15 @@ class CallTimeout(BaseException):
 
 
 def exception_name(exc: BaseException) -> str:
-    """The builtin exception's name, or ``Exception`` for any other class."""
-    kind = type(exc)
-    return kind.__name__ if getattr(builtins, kind.__name__, None) is kind else "Exception"
+    """The name of the first of Python's own exception classes that ``exc`` is an instance of.
+
+    numpy's ``_ArrayMemoryError`` is reported as ``MemoryError``, a student's subclass of
+    ``ValueError`` as ``ValueError``.
+    """
+    for kind in type(exc).__mro__:
+        if getattr(builtins, kind.__name__, None) is kind:
+            return kind.__name__
+    return "BaseException"
 
 
 def call_outcome(fn, call_data, seconds: float) -> dict:
