@@ -94,8 +94,13 @@ def main(argv=None) -> int:
         return 2
     limits = limits_from(args)
     sandbox = (Unsandboxed if args.unsafe else Sandbox)(limits, args.uid_base)
+    exposed = [p for p in (args.masters, root, out) if sandbox.exposes(p)]
     if args.unsafe:
         print(UNSAFE_WARNING, file=sys.stderr)
+    elif exposed:
+        where = "the Python installation, the virtual environment or relulib's folder"
+        print(f"grade: {exposed[0]} lies in {where}: the sandbox would show it", file=sys.stderr)
+        return 2
     elif problem := sandbox.probe():
         print(REFUSAL.format(problem=problem), file=sys.stderr)
         return 2

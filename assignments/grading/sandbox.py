@@ -74,19 +74,27 @@ class Run:
     seconds: float
 
 
-def _mounts() -> list[Path]:
-    """The host folders the runner needs, besides the system's: Python, venv, relulib."""
+VENV = Path(sys.prefix)  # the paths of the grader's own Python, as it sees them
+
+
+def _mounts() -> list[tuple[Path, Path]]:
+    """(host folder, where it appears) for what the runner needs besides the system's.
+
+    The Python installation, the virtual environment and relulib's source folder each
+    appear both where the grader's Python sees them and at their real path (they differ
+    when a parent folder is a symbolic link); the runner's folder appears at ``/grader``.
+    """
     import relulib  # its source folder, when installed in development mode
 
-    paths = [Path(sys.base_prefix), Path(sys.prefix), Path(relulib.__file__).parent]
-    paths = [Path(os.path.realpath(p)) for p in paths] + [RUNNER_DIR]
+    pairs = {(RUNNER_DIR, INSIDE)}
+    for path in (Path(sys.base_prefix), VENV, Path(relulib.__file__).parent):
+        real = Path(os.path.realpath(path))
+        pairs |= {(real, real), (real, path)}
     kept = []
-    for path in sorted(set(paths)):
-        covered = any(path.is_relative_to(s) for s in SYSTEM) or any(
-            path.is_relative_to(k) for k in kept
-        )
-        if not covered:
-            kept.append(path)
+    for source, target in sorted(pairs, key=lambda pair: str(pair[1])):
+        covered = [*map(Path, SYSTEM), *(t for _, t in kept)]  # already visible
+        if not any(target.is_relative_to(folder) for folder in covered):
+            kept.append((source, target))
     return kept
 
 
@@ -111,15 +119,19 @@ class Sandbox:
         self.mounts = _mounts()
         self.as_root = os.geteuid() == 0
 
+    def exposes(self, path: Path) -> bool:
+        """Whether ``path`` (the masters, submissions, results) would be visible inside."""
+        path = Path(os.path.realpath(path))
+        return any(path.is_relative_to(source) for source, _ in self.mounts)
+
     def inner(self, command: list[str]) -> list[str]:
         """``bwrap`` and ``prlimit`` around ``command``, as the unprivileged user runs them."""
         lim = self.limits
         args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns"]
         args += ["--die-with-parent", "--new-session", "--hostname", "grading"]
         args += _system_binds("--ro-bind")
-        for path in self.mounts:
-            target = INSIDE if path == RUNNER_DIR else path
-            args += ["--ro-bind", str(path), str(target)]
+        for source, target in self.mounts:
+            args += ["--ro-bind", str(source), str(target)]
         args += ["--proc", "/proc", "--dev", "/dev"]
         args += ["--size", str(lim.tmp_bytes // 4), "--tmpfs", "/dev/shm", "--remount-ro", "/dev"]
         args += ["--size", str(lim.tmp_bytes), "--tmpfs", "/tmp"]
@@ -133,8 +145,8 @@ class Sandbox:
     def outer(self, slot: int, inner: list[str]) -> list[str]:
         """As root: a view in which the unprivileged user reaches every mount, then setpriv."""
         binds = _system_binds("--ro-bind")
-        for path in self.mounts:
-            binds += ["--ro-bind", str(path), str(path)]
+        for source, _ in self.mounts:  # the inner layer binds from these paths
+            binds += ["--ro-bind", str(source), str(source)]
         args, made = ["bwrap", "--die-with-parent"], set()
         for target in binds[2::3]:  # parent folders world-readable, whatever they are outside
             for parent in reversed(Path(target).parents[:-1]):  # /work, /work/wt, ... not /
@@ -154,7 +166,7 @@ class Sandbox:
             "HOME": home,
             "USER": "student",
             "LANG": "C.UTF-8",
-            "PATH": f"{sys.prefix}/bin:/usr/bin:/bin",
+            "PATH": f"{VENV}/bin:/usr/bin:/bin",
             "TMPDIR": tmp,
             "MPLBACKEND": "Agg",
             "MPLCONFIGDIR": f"{home}/.matplotlib",
@@ -178,7 +190,7 @@ class Sandbox:
 
     def command(self, slot: int, results_fd: int) -> list[str]:
         """The full command that runs the runner for the job in ``slot``."""
-        python = str(Path(sys.prefix) / "bin" / "python")
+        python = str(VENV / "bin" / "python")
         inner = self.inner([python, *PYTHON_FLAGS, str(INSIDE / "runner.py"), str(results_fd)])
         return self.outer(slot, inner) if self.as_root else inner
 
@@ -192,7 +204,7 @@ class Sandbox:
             return "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
         if self.as_root and shutil.which("setpriv") is None:
             return "setpriv (util-linux) is not installed"
-        python = str(Path(sys.prefix) / "bin" / "python")
+        python = str(VENV / "bin" / "python")
         inner = self.inner([python, *PYTHON_FLAGS, "-c", "import numpy; print('sandbox ok')"])
         command = self.outer(0, inner) if self.as_root else inner
         try:
@@ -208,7 +220,7 @@ class Unsandboxed(Sandbox):
     """The runner with limits but WITHOUT isolation: student code has the grader's rights."""
 
     def run(self, payload: bytes, slot: int = 0) -> Run:
-        python = str(Path(sys.prefix) / "bin" / "python")
+        python = str(VENV / "bin" / "python")
         with tempfile.TemporaryDirectory(prefix="relu-unsafe-") as work:
             home = Path(work) / "home"
             home.mkdir()

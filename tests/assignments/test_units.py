@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from grading.replay import Replay, student_exception
+from grading.sandbox import Limits, Sandbox
 from grading.sandboxed import codec
 from grading.submissions import csv_safe, result_names
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from torch import nn
+
+from tests.assignments.conftest import ASSIGNMENTS, ROOT
 
 DTYPES = [np.bool_, np.int8, np.int64, np.uint16, np.float16, np.float32, np.float64]
 DTYPES += [np.complex128]
@@ -133,3 +138,10 @@ def test_result_names_are_distinct_and_safe(names):
 @given(st.text())
 def test_csv_cells_never_start_a_formula(text):
     assert str(csv_safe(text))[:1] not in ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_the_sandbox_shows_no_masters_and_knows_what_it_shows():
+    sandbox = Sandbox(Limits())
+    assert sandbox.exposes(Path(sys.prefix) / "lib")
+    for private in (ASSIGNMENTS, ASSIGNMENTS / "01-definition.ipynb", ROOT / "tests", ROOT):
+        assert not sandbox.exposes(private), private
