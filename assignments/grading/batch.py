@@ -20,6 +20,7 @@ import os
 import queue
 import statistics
 import sys
+import threading
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -142,41 +143,45 @@ def _prepare(out: Path) -> None:
 
 
 def _grade_all(submissions, plans, sandbox, jobs: int, out: Path) -> Summary:
+    """Grade every submission, ``jobs`` sandboxes at a time; score each as it finishes."""
     from tqdm import tqdm
 
-    names = result_names([s.name for s in submissions])
-    summary, book = Summary(), Gradebook(out / "gradebook.csv")
-    slots = queue.Queue()
-    for slot in range(jobs):
+    writer = Writer(out, plans, sandbox.limits, [s.name for s in submissions])
+    slots, stopping = queue.Queue(), threading.Event()
+    for slot in range(jobs):  # a slot is a uid of its own when the grader runs as root
         slots.put(slot)
 
     def run(submission):
         slot = slots.get()
         try:
+            if stopping.is_set():
+                raise KeyboardInterrupt
             payload = _payload(submission, plans[submission.assignment], sandbox.limits)
             return sandbox.run(payload, slot)
         finally:
             slots.put(slot)
 
-    gradable = [s for s in submissions if not s.problem]
     for submission in submissions:
         if submission.problem:
-            _record(submission, plans, None, None, names, book, summary, out)
+            writer.record(submission, None)
+    gradable = [s for s in submissions if not s.problem]
     bar = tqdm(total=len(gradable), unit="nb", desc="grading", dynamic_ncols=True, disable=None)
+    pool = ThreadPoolExecutor(max_workers=jobs)
     try:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(run, s): s for s in gradable}
-            for future in as_completed(futures):
-                submission = futures[future]
-                _record(submission, plans, future, sandbox.limits, names, book, summary, out)
-                bar.update()
-    except KeyboardInterrupt:
+        futures = {pool.submit(run, s): s for s in gradable}
+        for future in as_completed(futures):
+            writer.record(futures[future], future)
+            bar.update()
+    except KeyboardInterrupt:  # stop now: no new sandbox, the running ones killed
+        stopping.set()
+        pool.shutdown(wait=False, cancel_futures=True)
         kill_all()
         raise
     finally:
+        pool.shutdown(wait=True)
         bar.close()
-        book.close()
-    return summary
+        writer.close()
+    return writer.summary
 
 
 def _payload(submission: Submission, plan, limits: Limits) -> bytes:
@@ -190,32 +195,45 @@ def _payload(submission: Submission, plan, limits: Limits) -> bytes:
     return json.dumps(body).encode()
 
 
-def _record(submission, plans, future, limits, names, book, summary, out) -> None:
-    """Score one finished (or rejected) submission and write everything about it."""
-    plan = plans.get(submission.assignment)
-    seconds, log = "", b""
-    if submission.problem:
-        outcome, results = Outcome("rejected", f"Not graded: {submission.problem}."), None
-    else:
+class Writer:
+    """Scores finished submissions and writes their rows, feedback and logs."""
+
+    def __init__(self, out: Path, plans: dict, limits: Limits, names: list[str]):
+        self.out, self.plans, self.limits = out, plans, limits
+        self.names = result_names(names)
+        self.book, self.summary = Gradebook(out / "gradebook.csv"), Summary()
+
+    def record(self, submission: Submission, future) -> None:
+        """Score one finished (or rejected: no ``future``) submission and write it all."""
+        plan = self.plans.get(submission.assignment)
+        outcome, results, seconds, log = self._score(submission, plan, future)
+        if results is None and plan is not None:
+            results = [QuestionResult(q.name, 0.0, q.points, []) for q in plan.master.questions]
+        self.book.add(_rows(submission, outcome, results, seconds))
+        name = self.names[submission.name]
+        text = feedback_text(submission, outcome, results or [])
+        (self.out / "feedback" / f"{name}.txt").write_text(text, encoding="utf-8")
+        if log:
+            (self.out / "logs" / f"{name}.log").write_bytes(log)
+        self.summary.add(submission, outcome, results)
+
+    def _score(self, submission, plan, future):
+        if submission.problem:
+            return Outcome("rejected", f"Not graded: {submission.problem}."), None, "", b""
         try:
             run = future.result()
-            seconds, log = f"{run.seconds:.2f}", run.log
-            outcome = read_results(run, plan, limits)
-            results = score(plan, outcome, limits)
-            if run.log_dropped:
-                log += f"\n[{run.log_dropped} more bytes of output were dropped]\n".encode()
+            outcome = read_results(run, plan, self.limits)
+            results = score(plan, outcome, self.limits)
         except Exception as exc:  # a grader bug costs one submission its row, not the batch
-            outcome = Outcome("grading error", f"The grader failed on it ({type(exc).__name__}).")
-            results = None
-    if results is None and plan is not None:
-        results = [QuestionResult(q.name, 0.0, q.points, []) for q in plan.master.questions]
-    book.add(_rows(submission, outcome, results, seconds))
-    name = names[submission.name]
-    text = feedback_text(submission, outcome, results or [])
-    (out / "feedback" / f"{name}.txt").write_text(text, encoding="utf-8")
-    if log:
-        (out / "logs" / f"{name}.log").write_bytes(log)
-    summary.add(submission, outcome, results)
+            detail = f"The grader failed on it ({type(exc).__name__})."
+            return Outcome("grading error", detail), None, "", b""
+        log = run.log
+        if run.log_dropped:
+            log += f"\n[{run.log_dropped} more bytes of output were dropped]\n".encode()
+        return outcome, results, f"{run.seconds:.2f}", log
+
+    def close(self) -> None:
+        self.book.close()
 
 
 def _rows(submission, outcome: Outcome, results, seconds) -> list[dict]:
