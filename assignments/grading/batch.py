@@ -117,7 +117,11 @@ def main(argv=None) -> int:
         return 2
     _prepare(out)
     started = time.monotonic()
-    summary = _grade_all(submissions, plans, sandbox, args.jobs, out)
+    try:
+        summary = _grade_all(submissions, plans, sandbox, args.jobs, out)
+    except KeyboardInterrupt:
+        print(f"grade: interrupted; {out / 'gradebook.csv'} holds what was graded", file=sys.stderr)
+        return 130
     print(summary.text(time.monotonic() - started, args.jobs, out, args.unsafe))
     return 0
 
