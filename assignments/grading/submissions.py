@@ -42,7 +42,7 @@ def collect(root: Path, masters: list[str], chosen: str | None) -> list[Submissi
             if name in SKIPPED_FOLDERS:
                 subfolders.remove(name)
             elif path.is_symlink():
-                relative = path.relative_to(root).as_posix() + "/"
+                relative = _shown(path.relative_to(root).as_posix()) + "/"
                 why = "a symbolic link to a folder: not followed"
                 found.append(
                     Submission(relative, _assignment(relative, masters, chosen), problem=why)
@@ -51,6 +51,11 @@ def collect(root: Path, masters: list[str], chosen: str | None) -> list[Submissi
             if name.lower().endswith(".ipynb"):
                 found.append(snapshot(root, here / name, masters, chosen))
     return sorted(found, key=lambda s: s.name)
+
+
+def _shown(name: str) -> str:
+    """``name`` with bytes that are not UTF-8 escaped (``\\xe9``), so it can be written."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _assignment(relative: str, masters: list[str], chosen: str | None) -> str:
@@ -64,6 +69,8 @@ def snapshot(root: Path, path: Path, masters: list[str], chosen: str | None) -> 
     """One file's bytes and SHA-256, read without following links, or why it cannot be."""
     name = path.relative_to(root).as_posix()
     assignment = _assignment(name, masters, chosen)
+    if _shown(name) != name:
+        return Submission(_shown(name), assignment, problem="a file name that is not valid UTF-8")
     if not assignment:
         folders = ", ".join(masters)
         why = f"not in a folder named after an assignment ({folders}), and no ASSIGNMENT= given"

@@ -375,6 +375,7 @@ def batch(tmp_path_factory, sandbox):
     (subs / "link_to_solution.ipynb").symlink_to(solution)
     (subs / "linked_folder").symlink_to(instructor / "folder")
     os.mkfifo(subs / "fifo.ipynb")
+    Path(os.fsdecode(os.fsencode(subs) + b"/latin-\xe9t\xe9.ipynb")).write_text(notebook(CORRECT))
     os.link(solution, subs / "hardlink.ipynb")
 
     watched = [subs, instructor, ASSIGNMENTS, ROOT / "relulib"]
@@ -534,6 +535,7 @@ def test_links_and_special_files_are_rejected(batch):
         ("linked_folder/", "symbolic link to a folder"),
         ("fifo.ipynb", "not a regular file"),
         ("hardlink.ipynb", "hard link"),
+        ("latin-\\xe9t\\xe9.ipynb", "not valid UTF-8"),
     ]:
         rejected = row(rows, name)
         assert rejected["status"] == "rejected" and float(rejected["points"]) == 0, name
@@ -590,6 +592,7 @@ def test_every_submission_has_a_result_and_a_summary(batch):
     expected = set(attacks({"subs": Path(), "out": Path(), "instructor": Path(), "port": 0}))
     expected = {name if name[:1] not in "=+-@" else "'" + name for name in expected}
     expected |= {"link_to_solution.ipynb", "linked_folder/", "fifo.ipynb", "hardlink.ipynb"}
+    expected |= {"latin-\\xe9t\\xe9.ipynb"}
     assert names == expected
     assert "timed out" in batch["stdout"] and "rejected" in batch["stdout"]
 
