@@ -98,13 +98,14 @@ def _mounts() -> list[tuple[Path, Path]]:
     return kept
 
 
-def _system_binds(bind: str) -> list[str]:
+def _system_binds() -> list[str]:
+    """``/usr`` and the library folders (or their links into ``/usr``), the linker's files."""
     args = []
     for path in SYSTEM:
         if os.path.islink(path):
             args += ["--symlink", os.readlink(path), path]
         elif os.path.isdir(path):
-            args += [bind, path, path]
+            args += ["--ro-bind", path, path]
     for name in ETC:
         if os.path.exists(f"/etc/{name}"):
             args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
@@ -122,14 +123,15 @@ class Sandbox:
     def exposes(self, path: Path) -> bool:
         """Whether ``path`` (the masters, submissions, results) would be visible inside."""
         path = Path(os.path.realpath(path))
-        return any(path.is_relative_to(source) for source, _ in self.mounts)
+        visible = [*map(Path, SYSTEM), *(source for source, _ in self.mounts)]
+        return any(path.is_relative_to(folder) for folder in visible)
 
     def inner(self, command: list[str]) -> list[str]:
         """``bwrap`` and ``prlimit`` around ``command``, as the unprivileged user runs them."""
         lim = self.limits
         args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns"]
         args += ["--die-with-parent", "--new-session", "--hostname", "grading"]
-        args += _system_binds("--ro-bind")
+        args += _system_binds()
         for source, target in self.mounts:
             args += ["--ro-bind", str(source), str(target)]
         args += ["--proc", "/proc", "--dev", "/dev"]
@@ -144,7 +146,7 @@ class Sandbox:
 
     def outer(self, slot: int, inner: list[str]) -> list[str]:
         """As root: a view in which the unprivileged user reaches every mount, then setpriv."""
-        binds = _system_binds("--ro-bind")
+        binds = _system_binds()
         for source, _ in self.mounts:  # the inner layer binds from these paths
             binds += ["--ro-bind", str(source), str(source)]
         args, made = ["bwrap", "--die-with-parent"], set()

@@ -55,25 +55,39 @@ def exception_name(exc: BaseException) -> str:
     return "BaseException"
 
 
-def call_outcome(fn, call_data, seconds: float) -> dict:
-    """Call ``fn`` on one encoded ``(args, kwargs)`` and describe what happened, as data."""
-    args, kwargs = codec.decode(call_data)
-    outcome = {}
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Raise ``CallTimeout`` in the block after ``seconds`` (if the code returns to Python)."""
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        result = fn(*args, **kwargs)
-    except CallTimeout:
-        return {"timeout": True}
-    except BaseException as exc:  # the student's error, whatever it is, is an outcome
-        outcome = {"raised": exception_name(exc)}
-    else:
-        try:
-            outcome = {"value": codec.encode(result)}
-        except ValueError:
-            outcome = {"unreadable": True}
+        yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-    mutated = _mutated(call_data, args, kwargs)
+
+
+def call_outcome(fn, call_data, seconds: float) -> dict:
+    """Call ``fn`` on one encoded ``(args, kwargs)`` and describe what happened, as data.
+
+    Reading the result may run the student's code too (methods of a subclass of ``int``,
+    ``list``, ``ndarray``...): it runs under the same time limit, and whatever goes wrong
+    there makes the outcome ``unreadable``, never stops the runner.
+    """
+    args, kwargs = codec.decode(call_data)
+    try:
+        with time_limit(seconds):
+            try:
+                result = fn(*args, **kwargs)
+            except CallTimeout:
+                raise
+            except BaseException as exc:  # the student's error, whatever it is, is an outcome
+                outcome = {"raised": exception_name(exc)}
+            else:
+                outcome = {"value": codec.encode(result)}
+            mutated = _mutated(call_data, args, kwargs)
+    except CallTimeout:
+        return {"timeout": True}
+    except BaseException:
+        return {"unreadable": True}
     return {**outcome, "mutated": mutated} if mutated else outcome
 
 
@@ -88,7 +102,7 @@ def _mutated(call_data, args, kwargs) -> dict:
         try:
             now = codec.encode(value)
         except ValueError:
-            continue
+            continue  # the argument became something the codec does not carry: not reported
         if now != before[key]:
             changed[key] = now
     return changed
@@ -103,12 +117,13 @@ class Answers:
         self.seen = {}  # name -> the object last reported (kept alive so its id stays unique)
 
     def update(self, namespace: dict, after_cell: int, final: bool = False) -> None:
+        signal.signal(signal.SIGALRM, _on_alarm)  # in case a cell replaced the handler
         for name, calls in self.functions.items():
             fn = namespace.get(name, MISSING)
             if final or self.seen.get(name, None) is not fn:
                 self.seen[name] = fn
-                self.emit({"function": name, "after_cell": after_cell, "final": final,
-                           **self._calls(fn, calls)})  # fmt: skip
+                record = {"function": name, "after_cell": after_cell, "final": final}
+                self.emit(record | self._calls(fn, calls))
         for name in self.values:
             record = {"value": name, "after_cell": after_cell, "final": final}
             record.update(self._value(namespace.get(name, MISSING)))
@@ -124,13 +139,13 @@ class Answers:
             return {"not_callable": True}
         return {"calls": [call_outcome(fn, call, self.call_seconds) for call in calls]}
 
-    @staticmethod
-    def _value(value) -> dict:
+    def _value(self, value) -> dict:
         if value is MISSING:
             return {"missing": True}
         try:
-            return {"data": codec.encode(value)}
-        except ValueError:
+            with time_limit(self.call_seconds):
+                return {"data": codec.encode(value)}
+        except BaseException:  # not carried by the codec, or a subclass that misbehaves
             return {"unreadable": True}
 
 
@@ -168,7 +183,6 @@ def main(results_fd: int) -> None:
 
     with contextlib.suppress(OSError):  # the notebook's own copy, for code that reads it
         Path("submission.ipynb").write_text(payload["notebook"], encoding="utf-8")
-    signal.signal(signal.SIGALRM, _on_alarm)
     answers = Answers(payload["functions"], payload["values"], emit, payload["call_seconds"])
     shell = make_shell()
     last = -1
