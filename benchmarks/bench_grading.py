@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 import os
 import platform
@@ -170,6 +171,9 @@ def main() -> None:
     parser.add_argument("--assignment", default="01-definition")
     parser.add_argument("--baseline", type=int, default=8, help="submissions for otter run")
     args = parser.parse_args()
+    if importlib.util.find_spec("tqdm") is None:
+        print("bench_grading: SKIPPED, the instructor requirements are missing (make assignments)")
+        return
     problem = Sandbox(Limits()).probe()
     if problem:
         print(f"bench_grading: SKIPPED, the sandbox does not work here: {problem}")
