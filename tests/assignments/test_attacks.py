@@ -60,6 +60,7 @@ def attacks(paths: dict) -> dict[str, list[str] | str]:
     """Attack name -> notebook cells (or a notebook's text); ``paths`` are this run's folders."""
     subs, out, instructor = paths["subs"], paths["out"], paths["instructor"]
     canary = f"{MARK}-canary.txt"
+    outside = outside_files()
     gradebook_path = str(out / "gradebook.csv")
     later = (
         f"import pathlib, time; time.sleep(3); "
@@ -246,7 +247,7 @@ def attacks(paths: dict) -> dict[str, list[str] | str]:
             IMPORTS,
             "import os\n"
             "written = 0\n"
-            "for path in ['a.bin', 'b.bin', 'c.bin', '/dev/shm/d.bin', '/e.bin', '/dev/e.bin']:\n"
+            f"for path in ['a.bin', 'b.bin', 'c.bin', *{[str(p) for p in outside]!r}]:\n"
             "    try:\n"
             "        with open(path, 'wb') as handle:\n"
             "            for _ in range(15):\n"
@@ -299,6 +300,11 @@ def attacks(paths: dict) -> dict[str, list[str] | str]:
         "-1+1.ipynb": [IMPORTS],
         "@SUM(A1).ipynb": [IMPORTS],
     }
+
+
+def outside_files() -> list[Path]:
+    """Where the disk attack also writes: shared memory, the root and /dev (removed after)."""
+    return [Path(f"/dev/shm/{MARK}.bin"), Path(f"/{MARK}.bin"), Path(f"/dev/{MARK}.bin")]
 
 
 def _tree(folders: list[Path], hashed: bool) -> dict[str, tuple]:
@@ -411,6 +417,8 @@ def batch(tmp_path_factory, sandbox):
     for folder in (ASSIGNMENTS, ROOT / "relulib", Path(sys.prefix)):  # in case one got through
         for canary in folder.rglob(f"{MARK}-canary.txt"):
             canary.unlink()
+    for path in outside_files():
+        path.unlink(missing_ok=True)
 
 
 def _changes(before: dict, after: dict) -> list[str]:
@@ -521,6 +529,7 @@ def test_output_is_capped(batch):
 def test_file_size_and_disk_caps_hold(batch):
     assert totals(batch["rows"])["disk_file.ipynb"] == 0
     assert totals(batch["rows"])["disk_fill.ipynb"] == 0
+    assert not [path for path in outside_files() if path.exists()]
 
 
 def test_network_is_unreachable(batch):
