@@ -73,6 +73,7 @@ def test_gelu_tanh_shape_mutation_errors_and_non_functions():
     assert check_gelu_tanh(in_place)  # x *= 1.0 changes nothing
     assert any("shape" in f for f in check_gelu_tanh(flattens).failures)
     assert any("in place" in f for f in check_gelu_tanh(mutates).failures)
+    assert not check_gelu_tanh(relulib.gelu)  # the probes survived the mutating function
     assert "raised" in check_gelu_tanh(lambda x, y: x).failures[0]
     assert "expected a function" in check_gelu_tanh(3).failures[0]
 

@@ -165,7 +165,7 @@ def check_gelu_tanh(fn: Callable) -> Report:
 
 def _gelu_failure(fn, what, x, hints_given) -> str | None:
     expected = gelu(x, approximate="tanh")
-    got, error = _call(fn, x)
+    got, error = _call(fn, x.copy())  # a copy: a learner's in-place bug cannot spoil the probe
     if error:
         return f"{what}: calling it on {x} raised {error}."
     if _matches(got, expected):
