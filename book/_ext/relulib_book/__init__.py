@@ -2,74 +2,46 @@
 
 1. The book's notebooks run in kernels started by this Sphinx process, so they inherit its
    environment. Setting ``RELULIB_HTML_FRAMES=all`` here makes every
-   ``relulib.widgets.interactive_figure`` in those kernels embed all of its precomputed frames
-   in its kernel-free HTML face; a live notebook keeps the default (current frame only) and
-   pays nothing for the book.
-2. Theme options: the book opens in light mode (its figures are drawn on white), and launch
-   buttons (Colab, Binder) need the repository's address. Until ``repository.url`` is
-   set in ``_config.yml`` they are switched off here, instead of failing the build (the theme
-   cannot build a launch link without a repository).
-3. Each page loads each script once (see ``_drop_duplicate_scripts``).
-4. MathJax is served by the book itself when ``npm ci`` has installed it into
-   ``node_modules``, so math renders without a network. It is copied next to the pages
-   through ``html_extra_path``: files under ``html_static_path`` would each be injected into
-   every page.
+   ``relulib.widgets.interactive_figure`` in those kernels build all of its frames into its
+   kernel-free HTML face; a live notebook keeps the default (current frame only) and pays
+   nothing for the book. ``figures`` then moves the frames out of the page into image files.
+2. ``theme``: colour mode, header, launch buttons and repository links, icons, one copy of
+   each script, local MathJax.
+3. ``static/relulib-book.css`` and ``.js``: accessibility, narrow screens, dark mode and
+   print, where the theme falls short (each rule says why).
+4. ``bibliography``: author-year labels in the reference list, 2019a/2019b.
+5. ``notebooks``: the downloadable notebooks install relulib outside the repository; the
+   status page is read again on every build.
+6. ``pdf``: the ``{book-pdf}`` role, and the script ``make pdf`` runs.
 """
 
 import os
-import shutil
-from pathlib import Path
 
-from sphinx.util import logging
-
-logger = logging.getLogger(__name__)
-
-MATHJAX_ENTRY = "tex-mml-chtml.js"
-
-
-def _theme_options(app, config):
-    # Figures are drawn on white, so the book opens in light mode. Left empty, the theme
-    # logs "Got invalid theme mode" on every page.
-    config.html_context = {"default_mode": "light", **config.html_context}
-    theme_options = config.html_theme_options
-    if not theme_options.get("repository_url") and theme_options.get("launch_buttons"):
-        theme_options["launch_buttons"] = {}
-        logger.info("relulib_book: repository.url is empty, so launch buttons are off")
-
-
-def _serve_mathjax_locally(app, config):
-    source = Path(app.confdir) / "node_modules" / "mathjax" / "es5"
-    if not (source / MATHJAX_ENTRY).exists():
-        logger.info(
-            "relulib_book: node_modules/mathjax is missing (run `npm ci`), so pages load "
-            "MathJax from a CDN and need a network to show math"
-        )
-        return
-    # html_extra_path copies the *contents* of vendor/ into the output, so the files land in
-    # _static/mathjax/, where Sphinx resolves a relative mathjax_path.
-    vendor = Path(app.outdir).parent / "vendor"
-    shutil.copytree(source, vendor / "_static" / "mathjax", dirs_exist_ok=True)
-    config.html_extra_path = [*config.html_extra_path, os.fspath(vendor)]
-    config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
-    logger.info("relulib_book: MathJax is served from the book (node_modules/mathjax)")
-
-
-def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
-    # sphinx-thebe registers its inline config script once per read phase, and Jupyter Book
-    # runs two; the second copy throws "Identifier 'THEBE_JS_URL' has already been declared".
-    # The copies differ only in filename None versus "", so compare what reaches the page.
-    seen, unique = set(), []
-    for script in context.get("script_files", []):
-        key = (script.filename or "", tuple(sorted(script.attributes.items())))
-        if key not in seen:
-            seen.add(key)
-            unique.append(script)
-    context["script_files"] = unique
+from . import bibliography, figures, notebooks, pdf, theme
 
 
 def setup(app):
     os.environ["RELULIB_HTML_FRAMES"] = "all"
-    app.connect("config-inited", _theme_options)
-    app.connect("config-inited", _serve_mathjax_locally)
-    app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
+    bibliography.register()
+    app.connect("config-inited", theme.theme_options)
+    app.connect("config-inited", theme.serve_mathjax_locally)
+    app.connect("config-inited", theme.theme_templates)
+    app.connect("config-inited", theme.static_files)
+    app.add_css_file("relulib-book.css")
+    app.add_js_file("relulib-book.js", defer="defer")
+    app.connect("builder-inited", bibliography.disambiguate_years, priority=600)
+    app.connect("doctree-resolved", figures.frames_to_files)
+    app.connect("doctree-resolved", figures.lazy_images)
+    app.connect("html-page-context", theme.drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", theme.bibliography_roles)
+    app.connect("build-finished", notebooks.install_relulib_in_downloads)
+    app.connect("env-get-outdated", notebooks.forced_notebooks)
+    app.add_node(pdf.book_pdf)
+    app.add_role("book-pdf", pdf.book_pdf_role)
+    app.connect("doctree-read", pdf.note_pdf_link)
+    app.connect("env-purge-doc", pdf.purge_pdf_link)
+    app.connect("env-merge-info", pdf.merge_pdf_links)
+    app.connect("env-get-outdated", pdf.pages_with_pdf_link)
+    app.connect("doctree-resolved", pdf.resolve_book_pdf)
+    app.connect("build-finished", pdf.copy_pdf)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
