@@ -1,0 +1,178 @@
+"""Reading online: light pages, accessible in light and dark mode, nothing wider than a phone,
+figure text a phone can read, solution toggles a keyboard can find.
+
+The measurements (weights, load times, axe-core counts) also go into the session's report,
+which the book's status page shows.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import AXE, BOOK, book_pages, chapter_pages, narrowed, new_page
+
+CHAPTER_BUDGET_BYTES = 3 * 1024 * 1024  # a chapter as served, before its frames are fetched
+HTML_BUDGET_BYTES = 300 * 1024
+FRAMES = "/_images/relulib/"  # where the build puts the frames of interactive figures
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Rules whose outcome depends on colours: the only ones run again in dark mode (a whole run of
+# axe on the API page's 20 000 elements takes seconds).
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+BLOCKING = {"serious", "critical"}
+MIN_TEXT_PX = 11
+
+RUN_AXE = """async ([kind, values]) => {
+  const result = await axe.run(document, {
+    runOnly: {type: kind, values: values}, resultTypes: ["violations"]
+  });
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5),
+    count: v.nodes.length
+  }));
+}"""
+
+# The theme's own switch, as a reader's click would leave it (colour transitions off, so that
+# axe never sees a colour half-way).
+SET_THEME = """mode => {
+  if (!document.getElementById("no-transitions")) {
+    const style = document.createElement("style");
+    style.id = "no-transitions";
+    style.textContent = "*, *::before, *::after { transition: none !important; }";
+    document.head.append(style);
+  }
+  document.documentElement.dataset.mode = mode;
+  document.documentElement.dataset.theme = mode;
+  return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+}"""
+
+WIDEST = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = e => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  return Array.from(document.querySelectorAll("body *"))
+    .filter(e => e.getBoundingClientRect().right > width + 1 && !scrolls(e))
+    .filter(e => getComputedStyle(e).visibility !== "hidden")
+    .slice(-5)
+    .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.slice(0, 40)}`);
+}"""
+
+FIGURE_TEXT_PX = """() => Array.from(document.querySelectorAll(".relulib-figure img")).map(img => {
+  const source = img.parentElement.querySelector("source");
+  const shown = source && matchMedia(source.media).matches ? source : img;
+  const natural = Number(shown.getAttribute("width"));
+  return Number(shown.dataset.textPx) * img.clientWidth / natural;
+})"""
+
+
+def run_axe(page, mode, rules=None):
+    """axe-core's violations on ``page`` in colour ``mode``: the WCAG 2.1 A and AA rules, or
+    only ``rules``."""
+    if not AXE.exists():
+        pytest.skip(f"axe-core is not installed ({AXE}); run `npm ci`")
+    if not page.evaluate("() => 'axe' in window"):
+        page.add_script_tag(path=AXE)
+    page.evaluate(SET_THEME, mode)
+    return page.evaluate(RUN_AXE, ["rule", rules] if rules else ["tag", AXE_TAGS])
+
+
+@pytest.mark.parametrize("path", book_pages())
+def test_no_serious_accessibility_violations_in_light_or_dark_mode(visited, report, path):
+    page = visited(path)
+    found = {"light": run_axe(page, "light"), "dark": run_axe(page, "dark", COLOUR_RULES)}
+    page.evaluate(SET_THEME, "light")
+    report[path]["axe"] = {
+        mode: {v["id"]: [v["impact"], v["count"]] for v in violations}
+        for mode, violations in found.items()
+    }
+    blocking = [
+        f"{mode}: {v['id']} ({v['impact']}, {v['count']}x) at {v['nodes']}"
+        for mode, violations in found.items()
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
+    assert not blocking, "\n".join(blocking)
+
+
+@pytest.mark.parametrize("path", book_pages())
+def test_page_weight_as_served(visited, report, path):
+    """A chapter, as the browser fetches it on arrival (HTML, styles, scripts, fonts, the
+    images in view; not the frames its interactive figures fetch later), fits the budget."""
+    page = visited(path)
+    files = page.log.fetched_files()
+    served = sum(f.stat().st_size for f in files if FRAMES not in "/" + f.as_posix())
+    html = (BOOK / path).stat().st_size
+    frames = set(re.findall(r"\.\./_images/relulib/[0-9a-f]+\.png", (BOOK / path).read_text()))
+    report[path].update(
+        html_bytes=html,
+        served_bytes=served,
+        requests=len(files),
+        frame_files=len(frames),
+        frame_bytes=sum((BOOK / path).parent.joinpath(f).stat().st_size for f in frames),
+        load_ms=round(page.timing["load"]),
+    )
+    if path in chapter_pages():
+        assert html <= HTML_BUDGET_BYTES, f"{path}: HTML {html / 1024:.0f} KB"
+        assert served <= CHAPTER_BUDGET_BYTES, f"{path}: {served / 2**20:.2f} MB as served"
+
+
+@pytest.mark.parametrize("path", book_pages())
+def test_nothing_is_wider_than_a_phone(visited, path):
+    with narrowed(visited(path)) as page:
+        scroll, client = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        widest = page.evaluate(WIDEST) if scroll > client else []
+    assert scroll <= client, f"{scroll} px wide at {client} px: {widest}"
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_interactive_figure_text_is_readable_on_a_phone(visited, path):
+    with narrowed(visited(path)) as page:
+        sizes = page.evaluate(FIGURE_TEXT_PX)
+    small = [round(size, 1) for size in sizes if size < MIN_TEXT_PX - 0.05]
+    assert not small, f"smallest text of these figures, in CSS px at 390 px: {small}"
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_solution_toggles_are_named_after_their_exercise(visited, path):
+    names = visited(path).evaluate(
+        "() => Array.from(document.querySelectorAll('.solution button.toggle-button'))"
+        ".map(b => b.getAttribute('aria-label'))"
+    )
+    pattern = re.compile(r"Show solution to Exercise \d+\.\d+")
+    wrong = [name for name in names if not pattern.fullmatch(name or "")]
+    assert not wrong, f"toggles named {wrong}"
+
+
+def test_solution_toggle_shows_keyboard_focus_and_opens_by_keyboard(page, book_url):
+    chapter = next(p for p in chapter_pages() if "solution" in (BOOK / p).read_text())
+    page.goto(f"{book_url}/{chapter}", wait_until="load")
+    toggle = page.locator(".solution button.toggle-button").first
+    toggle.scroll_into_view_if_needed()
+    # reach the toggle with the keyboard: from the link just before it, one Tab
+    toggle.evaluate("b => b.closest('.admonition-title').querySelector('a').focus()")
+    page.keyboard.press("Tab")
+    assert toggle.evaluate("b => b === document.activeElement")
+    style, width = toggle.evaluate(
+        "b => [getComputedStyle(b).outlineStyle, parseFloat(getComputedStyle(b).outlineWidth)]"
+    )
+    assert style != "none" and width >= 2, f"focus outline: {style} {width}px"
+    label = toggle.get_attribute("aria-label")
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert toggle.get_attribute("aria-label") == label.replace("Show", "Hide", 1)
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_first_visit_follows_the_readers_colour_scheme(browser, book_url, scheme):
+    page = new_page(browser, color_scheme=scheme)
+    page.goto(f"{book_url}/book/intro.html", wait_until="load")
+    page.wait_for_function("() => document.documentElement.dataset.theme !== 'auto'")
+    assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
+    page.context.close()
