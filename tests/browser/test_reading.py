@@ -133,10 +133,16 @@ def test_nothing_is_wider_than_a_phone(visited, path):
 
 @pytest.mark.parametrize("path", chapter_pages())
 def test_interactive_figure_text_is_readable_on_a_phone(visited, path):
+    sizes = {}
     with narrowed(visited(path)) as page:
-        sizes = page.evaluate(FIGURE_TEXT_PX)
-    small = [round(size, 1) for size in sizes if size < MIN_TEXT_PX - 0.05]
-    assert not small, f"smallest text of these figures, in CSS px at 390 px: {small}"
+        for mode in ("dark", "light"):  # the dark theme's cards must not take the width
+            page.evaluate(SET_THEME, mode)
+            sizes[mode] = page.evaluate(FIGURE_TEXT_PX)
+    small = {
+        mode: [round(s, 1) for s in found if s < MIN_TEXT_PX - 0.05]
+        for mode, found in sizes.items()
+    }
+    assert not any(small.values()), f"smallest text of these figures, CSS px at 390 px: {small}"
 
 
 @pytest.mark.parametrize("path", chapter_pages())

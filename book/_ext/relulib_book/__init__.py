@@ -44,4 +44,5 @@ def setup(app):
     app.connect("env-get-outdated", pdf.pages_with_pdf_link)
     app.connect("doctree-resolved", pdf.resolve_book_pdf)
     app.connect("build-finished", pdf.copy_pdf)
+    app.connect("builder-inited", pdf.singlehtml_like_html)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -64,6 +64,8 @@ def disambiguate_years(app) -> None:
     Runs after sphinxcontrib-bibtex has parsed the .bib files (``builder-inited``); the
     parsed data is cached between builds, so entries that already carry a letter are left.
     """
+    if "cite" not in app.env.domains:  # sphinxcontrib.bibtex not loaded: no bibliography
+        return
     entries = app.env.get_domain("cite").bibdata.data.entries.values()
     fresh = [entry for entry in entries if entry.fields.get("year", "").isdigit()]
 

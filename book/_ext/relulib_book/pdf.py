@@ -18,6 +18,7 @@ import functools
 import http.server
 import os
 import posixpath
+import re
 import shutil
 import sys
 import threading
@@ -88,6 +89,16 @@ def _pdf_docs(env) -> set:
     return env.relulib_book_pdf_docs
 
 
+def singlehtml_like_html(app) -> None:
+    """``builder-inited``: extensions register how their nodes look in ``html`` only
+    (sphinx-proof, sphinx-exercise, sphinx-jupyterbook-latex): the single page that
+    ``make pdf`` prints renders them the same way."""
+    if app.builder.name != "singlehtml":
+        return
+    handlers = app.registry.translation_handlers
+    handlers["singlehtml"] = {**handlers.get("html", {}), **handlers.get("singlehtml", {})}
+
+
 def copy_pdf(app, exception) -> None:
     if exception is None and app.builder.name == "html" and built_pdf(app).exists():
         shutil.copy2(built_pdf(app), Path(app.outdir) / PDF_NAME)
@@ -97,7 +108,7 @@ def print_book(site: Path, output: Path) -> None:
     """Print the single-page book under ``site`` to ``output``."""
     from playwright.sync_api import sync_playwright
 
-    index = next(path for path in sorted(site.rglob("*.html")) if path.name != "index.html")
+    index = _book_page(site)
     handler = functools.partial(_QuietHandler, directory=os.fspath(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -112,7 +123,7 @@ def print_book(site: Path, output: Path) -> None:
         )
         page.wait_for_load_state("networkidle")
         page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
-        page.wait_for_function("() => !window.MathJax || (MathJax.startup || {}).promise")
+        page.wait_for_function("() => !window.MathJax || !!(MathJax.startup || {}).promise")
         page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
         page.emulate_media(media="print")
         page.pdf(
@@ -129,6 +140,20 @@ def print_book(site: Path, output: Path) -> None:
         )
         browser.close()
     server.shutdown()
+
+
+def _book_page(site: Path) -> Path:
+    """The single page, copied to the top of ``site``.
+
+    Sphinx writes it where the root document lives (``book/intro.html``, which
+    ``index.html`` redirects to) but links its styles, scripts and images as if it were at
+    the top, where the copy works.
+    """
+    redirect = re.search(r'url=([^"]+)"', (site / "index.html").read_text(encoding="utf-8"))
+    page = site / (redirect.group(1) if redirect else "index.html")
+    top = site / "relu-executable.html"
+    shutil.copyfile(page, top)
+    return top
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
