@@ -7,6 +7,7 @@ which the book's status page shows.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -182,3 +183,31 @@ def test_first_visit_follows_the_readers_colour_scheme(browser, book_url, scheme
     page.wait_for_function("() => document.documentElement.dataset.theme !== 'auto'")
     assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
     page.context.close()
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_the_html_carries_no_frames_widget_state_or_icon_script(path):
+    html = (BOOK / path).read_text(encoding="utf-8")
+    assert "data:image/png;base64" not in html, "frames belong in image files"
+    assert "application/vnd.jupyter.widget-state+json" not in html, "unused widget state"
+    assert "fontawesome.js" not in html, "the theme's icon font is enough"
+
+
+def test_reference_labels_read_as_the_citations_do():
+    html = (BOOK / "book" / "references.html").read_text(encoding="utf-8")
+    labels = re.findall(r'fn-bracket">\[</span>(.*?)<span class="fn-bracket">', html)
+    author_year = re.compile(r"[^\W\d][\w\-' ]*( et al\.| and [^\W\d][\w\-' ]*)?, \d{4}[a-z]?")
+    assert labels and all(author_year.fullmatch(label) for label in labels), labels
+    assert "Montúfar et al., 2014" in labels
+    years = [label[-5:] for label in labels if label.startswith("Hanin and Rolnick")]
+    assert years == ["2019a", "2019b"], labels
+
+
+def test_downloadable_notebooks_install_relulib_first():
+    for path in chapter_pages():
+        download = BOOK / "_sources" / path.replace(".html", ".ipynb")
+        cell = json.loads(download.read_text(encoding="utf-8"))["cells"][0]
+        source = "".join(cell["source"])
+        assert "relulib-install" in cell["metadata"]["tags"], download
+        assert 'importlib.util.find_spec("relulib") is None' in source
+        compile(source, str(download), "exec")

@@ -37,11 +37,12 @@ def install_cell_source(repository_url: str, branch: str) -> str:
         "import subprocess\n"
         "import sys\n"
         "\n"
+        f'RELULIB = "{requirement}"\n'
+        "\n"
         'if importlib.util.find_spec("relulib") is None:\n'
-        "    subprocess.run(\n"
-        f'        [sys.executable, "-m", "pip", "install", "-q", "{requirement}"],\n'
-        "        check=True,\n"
-        "    )\n"
+        '    pip = [sys.executable, "-m", "pip", "install", "-q", RELULIB]\n'
+        "    subprocess.run(pip, check=True)\n"
+        "    importlib.invalidate_caches()  # this kernel sees the new package\n"
     )
 
 
