@@ -48,6 +48,7 @@ __all__ = [
     "min_font_size",
     "narrow_column",
     "readable_text",
+    "readable_width",
     "smallest_text",
     "stacked_layout",
     "use_book_style",
@@ -77,6 +78,17 @@ def min_font_size(width: float, column: float = PHONE_COLUMN_PX) -> float:
     if not isinstance(width, numbers.Real) or not width > 0:
         raise ValueError(f"width: expected a positive number of inches, got {width!r}")
     return MIN_TEXT_PX * 72 * width / column
+
+
+def readable_width(font_size: float = FONT_SIZE, column: float = PHONE_COLUMN_PX) -> float:
+    """The widest figure, in inches, whose text of ``font_size`` points stays readable when
+    shown ``column`` CSS px wide (the inverse of :func:`min_font_size`).
+
+    Example:
+        >>> round(readable_width(), 2)
+        5.2
+    """
+    return font_size * column / (MIN_TEXT_PX * 72)
 
 
 def book_rc(width: float = FIGURE_WIDTH, column: float = PHONE_COLUMN_PX) -> dict:

@@ -11,8 +11,18 @@ import json
 import re
 
 import pytest
+from PIL import Image
 
-from tests.browser.conftest import AXE, BOOK, book_pages, chapter_pages, narrowed, new_page
+from relulib.plotting import style
+from tests.browser.conftest import (
+    AXE,
+    BOOK,
+    ROOT,
+    book_pages,
+    chapter_pages,
+    narrowed,
+    new_page,
+)
 
 CHAPTER_BUDGET_BYTES = 3 * 1024 * 1024  # a chapter as served, before its frames are fetched
 HTML_BUDGET_BYTES = 300 * 1024
@@ -211,3 +221,20 @@ def test_downloadable_notebooks_install_relulib_first():
         assert "relulib-install" in cell["metadata"]["tags"], download
         assert 'importlib.util.find_spec("relulib") is None' in source
         compile(source, str(download), "exec")
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_static_figures_in_the_book_style_are_hidpi_and_readable_on_a_phone(path):
+    """Chapters that draw with ``use_book_style()`` show HiDPI figures no wider than the
+    style's readable width (their text is the style's, at least ``FONT_SIZE`` points)."""
+    if "use_book_style()" not in (ROOT / path).with_suffix(".ipynb").read_text():
+        pytest.skip(f"{path} does not call use_book_style() yet")
+    html = (BOOK / path).read_text(encoding="utf-8")
+    widest = style.readable_width() * style.CSS_PX_PER_INCH
+    problems = []
+    for src, width in re.findall(r'<img[^>]*src="([^"]+\.png)"[^>]*style="width: (\d+)px', html):
+        with Image.open((BOOK / path).parent / src) as image:
+            pixels = image.width
+        if int(width) > widest + 1 or pixels < 1.9 * int(width):
+            problems.append(f"{src}: {width} CSS px wide, {pixels} pixels")
+    assert not problems, problems
