@@ -61,8 +61,9 @@ def resolve_book_pdf(app, doctree, docname) -> None:
             link = nodes.reference("", node.astext(), refuri=href)
             node.replace_self(link)
         else:
-            note = " (not part of this build: `make pdf` makes it)"
-            node.replace_self(nodes.inline("", node.astext() + note))
+            note = [nodes.Text(" (not part of this build: "), nodes.literal("", "make pdf")]
+            note.append(nodes.Text(" makes it)"))
+            node.replace_self(nodes.inline("", node.astext(), *note))
 
 
 def pages_with_pdf_link(app, env, added, changed, removed):

@@ -8,7 +8,8 @@
   repository's address. ``repository.url`` in ``_config.yml`` gives it; when that is empty,
   the environment variable ``RELULIB_REPOSITORY_URL`` (set by the publishing workflow to the
   repository it runs in) does, with ``RELULIB_REPOSITORY_BRANCH``; without either, the
-  buttons are off instead of failing the build.
+  buttons are off instead of failing the build. The substitution ``{{ launch_help }}`` says
+  what this copy's buttons do, so that a page never promises a button that is not there.
 - The theme loads Font Awesome twice: as a web font from its stylesheet, and as a 1.5 MB
   script that replaces each icon by an SVG. The page keeps the web font (only the glyph files
   its icons use are fetched) and drops the script (``_theme_templates``).
@@ -31,6 +32,17 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 MATHJAX_ENTRY = "tex-mml-chtml.js"
+LAUNCH_HELP = (
+    "At the top of each chapter, the launch menu (the rocket) opens the chapter in Binder, "
+    "with everything installed, or in Colab, where it needs the book's library first: run "
+    '`!pip install "{requirement}"` in a new first cell. The notebook from the download menu '
+    "has that cell already."
+)
+NO_LAUNCH_HELP = (
+    "This copy of the book was built without its repository's address, so it has no launch "
+    "buttons. The download menu at the top of each chapter gives its notebook, which runs in "
+    "a clone of the repository."
+)
 STATIC = Path(__file__).parent / "static"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -49,12 +61,16 @@ def theme_options(app, config) -> None:
         for button in ("use_repository_button", "use_issues_button", "use_edit_page_button"):
             options[button] = True
         logger.info(f"relulib_book: launch buttons and links point to {url}")
+        help_text = LAUNCH_HELP.format(requirement=f"relulib[book] @ git+{url}")
     else:
+        help_text = NO_LAUNCH_HELP
         for button in ("use_repository_button", "use_issues_button", "use_edit_page_button"):
             options[button] = False
         if options.get("launch_buttons"):
             options["launch_buttons"] = {}
             logger.info("relulib_book: repository.url is empty, so launch buttons are off")
+    # {{ launch_help }} in a page: what this copy's launch and download buttons do
+    config.myst_substitutions = {"launch_help": help_text, **config.myst_substitutions}
 
 
 def serve_mathjax_locally(app, config) -> None:
