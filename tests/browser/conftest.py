@@ -35,7 +35,6 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 REPORT = ROOT / "_build" / "browser-report.json"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 NARROW = {"width": 390, "height": 844}  # a phone
-NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 CHROMIUM = os.environ.get("RELULIB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -112,9 +111,12 @@ class PageLog:
     failed_requests: list[str] = field(default_factory=list)
     fetched: list[str] = field(default_factory=list)
 
-    def fetched_files(self) -> list[Path]:
-        """The files of the built book the page fetched, each once."""
-        paths = (BOOK / unquote(urlparse(url).path).lstrip("/") for url in self.fetched)
+    arrival: list[str] = field(default_factory=list)  # ``fetched`` once the page settled
+
+    def fetched_files(self, urls=None) -> list[Path]:
+        """The files of the built book the page fetched (or ``urls``), each once."""
+        urls = self.fetched if urls is None else urls
+        paths = (BOOK / unquote(urlparse(url).path).lstrip("/") for url in urls)
         return [path for path in dict.fromkeys(paths) if path.is_file()]
 
 
@@ -156,7 +158,7 @@ def page(browser):
 @pytest.fixture(scope="session")
 def visited(browser, book_url):
     """``visited(path)``: the book page at ``path``, loaded once per session and shared by the
-    tests that only look at it."""
+    tests (they may scroll and move its controls, not load another page in it)."""
     pages = {}
 
     def visit(path):
@@ -164,6 +166,7 @@ def visited(browser, book_url):
             page = new_page(browser)
             page.response = page.goto(f"{book_url}/{path}", wait_until="load")
             page.wait_for_load_state("networkidle")
+            page.log.arrival = list(page.log.fetched)  # before any test scrolls or clicks
             page.timing = page.evaluate(
                 "() => { const t = performance.getEntriesByType('navigation')[0];"
                 " return {dom: t.domContentLoadedEventEnd, load: t.loadEventEnd}; }"
@@ -179,11 +182,11 @@ def visited(browser, book_url):
 @contextlib.contextmanager
 def narrowed(page):
     """``page`` resized to a phone's viewport (390 x 844 CSS px) inside the block: media
-    queries and layout follow, without loading the page again."""
+    queries and layout follow (a script reading them forces the new layout), without loading
+    the page again."""
     wide = page.viewport_size
     page.set_viewport_size(NARROW)
     try:
-        page.evaluate(NEXT_FRAME)
         yield page
     finally:
         page.set_viewport_size(wide)

@@ -9,12 +9,6 @@ from tests.browser.conftest import SCREENSHOTS, book_pages, chapter_pages
 MATH = ".math, .MathJax_Preview, div.math, span.math"
 
 
-def open_page(page, book_url, path):
-    response = page.goto(f"{book_url}/{path}", wait_until="load")
-    page.wait_for_load_state("networkidle")
-    return response
-
-
 def wait_for_mathjax(page):
     page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
     page.evaluate("() => MathJax.startup.promise")
@@ -108,8 +102,8 @@ def move_by_mouse(control):
 
 
 @pytest.mark.parametrize("path", chapter_pages())
-def test_kernel_free_controls_change_the_figure_by_keyboard_and_mouse(page, book_url, path):
-    open_page(page, book_url, path)
+def test_kernel_free_controls_change_the_figure_by_keyboard_and_mouse(visited, path):
+    page = visited(path)
     controls = interactive_controls(page)
     for i in range(controls.count()):
         control = controls.nth(i)
@@ -132,6 +126,7 @@ def test_save_full_page_screenshot(visited, path):
     if has_math(page):
         wait_for_mathjax(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    target = SCREENSHOTS / (path.replace("/", "_").removesuffix(".html") + ".png")
-    page.screenshot(path=target, full_page=True)
+    # JPEG: a chapter is a 1280 x 20 000 px image, which PNG takes seconds to compress
+    target = SCREENSHOTS / (path.replace("/", "_").removesuffix(".html") + ".jpg")
+    page.screenshot(path=target, full_page=True, type="jpeg", quality=80)
     assert target.stat().st_size > 0

@@ -36,19 +36,33 @@ MIN_TEXT_PX = 11
 
 # MathJax's output is left out: a third of the API page's elements, all drawn in the colour
 # of the text around them, which axe checks. No CSS selectors either (a third of the time):
-# a violation names its element by its HTML.
-RUN_AXE = """async ([kind, values]) => {
-  const result = await axe.run({exclude: [["mjx-container"]]}, {
-    runOnly: {type: kind, values: values}, resultTypes: ["violations"], selectors: false
-  });
-  return result.violations.map(v => ({
+# a violation names its element by its HTML. Each page runs its light pass (WCAG 2.1 A and AA
+# rules), then its dark pass (the rules about colours), on its own: START_AXE returns at once,
+# FINISH_AXE waits, so the pages' renderers work side by side.
+START_AXE = """([tags, colourRules]) => {
+  const run = rules => axe.run({exclude: [["mjx-container"]]}, {
+    runOnly: rules, resultTypes: ["violations"], selectors: false
+  }).then(result => result.violations.map(v => ({
     id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map(n => n.html.slice(0, 120)),
     count: v.nodes.length
-  }));
+  })));
+  const theme = mode => {
+    document.documentElement.dataset.mode = mode;
+    document.documentElement.dataset.theme = mode;
+  };
+  window.relulibAxe = (async () => {
+    theme("light");
+    const light = await run({type: "tag", values: tags});
+    theme("dark");
+    const dark = await run({type: "rule", values: colourRules});
+    theme("light");
+    return {light, dark};
+  })();
 }"""
+FINISH_AXE = "() => window.relulibAxe"
 
-# The theme's own switch, as a reader's click would leave it (colour transitions off, so that
-# axe never sees a colour half-way).
+# The theme's own switch, as a reader's click would leave it, with colour transitions off so
+# that axe never sees a colour half-way.
 SET_THEME = """mode => {
   if (!document.getElementById("no-transitions")) {
     const style = document.createElement("style");
@@ -58,7 +72,6 @@ SET_THEME = """mode => {
   }
   document.documentElement.dataset.mode = mode;
   document.documentElement.dataset.theme = mode;
-  return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
 }"""
 
 WIDEST = """() => {
@@ -84,22 +97,31 @@ FIGURE_TEXT_PX = """() => Array.from(document.querySelectorAll(".relulib-figure 
 })"""
 
 
-def run_axe(page, mode, rules=None):
-    """axe-core's violations on ``page`` in colour ``mode``: the WCAG 2.1 A and AA rules, or
-    only ``rules``."""
+@pytest.fixture(scope="session")
+def axe_violations(visited):
+    """``{path: {"light": [...], "dark": [...]}}``: axe-core's violations on every page, in
+    light mode (the WCAG 2.1 A and AA rules) and dark mode (the rules about colours), all
+    pages at once."""
     if not AXE.exists():
         pytest.skip(f"axe-core is not installed ({AXE}); run `npm ci`")
-    if not page.evaluate("() => 'axe' in window"):
+    pages = {path: visited(path) for path in book_pages()}
+    for page in pages.values():
         page.add_script_tag(path=AXE)
-    page.evaluate(SET_THEME, mode)
-    return page.evaluate(RUN_AXE, ["rule", rules] if rules else ["tag", AXE_TAGS])
+    for page in pages.values():
+        # as a reader finds the page: no hover or focus left by other tests' clicks
+        page.mouse.move(0, 0)
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    # and settled after their resizing (the theme updates code blocks' tab stops 0.3 s later)
+    next(iter(pages.values())).wait_for_timeout(400)
+    for page in pages.values():
+        page.evaluate(SET_THEME, "light")  # turns colour transitions off
+        page.evaluate(START_AXE, [AXE_TAGS, COLOUR_RULES])
+    return {path: page.evaluate(FINISH_AXE) for path, page in pages.items()}
 
 
 @pytest.mark.parametrize("path", book_pages())
-def test_no_serious_accessibility_violations_in_light_or_dark_mode(visited, report, path):
-    page = visited(path)
-    found = {"light": run_axe(page, "light"), "dark": run_axe(page, "dark", COLOUR_RULES)}
-    page.evaluate(SET_THEME, "light")
+def test_no_serious_accessibility_violations_in_light_or_dark_mode(axe_violations, report, path):
+    found = axe_violations[path]
     report[path]["axe"] = {
         mode: {v["id"]: [v["impact"], v["count"]] for v in violations}
         for mode, violations in found.items()
@@ -118,7 +140,7 @@ def test_page_weight_as_served(visited, report, path):
     """A chapter, as the browser fetches it on arrival (HTML, styles, scripts, fonts, the
     images in view; not the frames its interactive figures fetch later), fits the budget."""
     page = visited(path)
-    files = page.log.fetched_files()
+    files = page.log.fetched_files(page.log.arrival)
     served = sum(f.stat().st_size for f in files if FRAMES not in "/" + f.as_posix())
     html = (BOOK / path).stat().st_size
     frames = set(re.findall(r"\.\./_images/relulib/[0-9a-f]+\.png", (BOOK / path).read_text()))

@@ -37,6 +37,17 @@
     ).forEach(function (element) { element.removeAttribute("aria-label"); });
   }
 
+  /* The theme makes code blocks that scroll sideways keyboard-focusable, checking when its
+     script runs and on resize. Code set in a web font, and math typeset later, can start to
+     scroll after that check: ask the theme to check again once fonts and images are in. */
+  function recheckScrollableCode() {
+    window.dispatchEvent(new Event("resize"));
+  }
+  window.addEventListener("load", function () {
+    recheckScrollableCode();
+    if (document.fonts) { document.fonts.ready.then(recheckScrollableCode); }
+  });
+
   /* Printing: images load lazily, so fetch every one before the page is laid out on paper. */
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("img[loading=lazy]").forEach(function (img) {
