@@ -48,6 +48,26 @@
     if (document.fonts) { document.fonts.ready.then(recheckScrollableCode); }
   });
 
+  /* A display equation wider than the column scrolls in its own box (relulib-book.css): the
+     keyboard must reach it too. MathJax typesets after the page has loaded. */
+  function focusableWideEquations() {
+    document.querySelectorAll("mjx-container[display='true']").forEach(function (math) {
+      if (math.scrollWidth > math.clientWidth) {
+        math.tabIndex = 0;
+      } else {
+        math.removeAttribute("tabindex");
+      }
+    });
+  }
+  window.addEventListener("load", function () {
+    var typeset = window.MathJax && MathJax.startup && MathJax.startup.promise;
+    if (typeset) { typeset.then(focusableWideEquations); }
+  });
+  window.addEventListener("resize", function () {
+    clearTimeout(focusableWideEquations.timer);
+    focusableWideEquations.timer = setTimeout(focusableWideEquations, 300);
+  });
+
   /* Printing: images load lazily, so fetch every one before the page is laid out on paper. */
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("img[loading=lazy]").forEach(function (img) {
