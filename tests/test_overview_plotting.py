@@ -5,7 +5,7 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from relulib.plotting.overview import OVERVIEW, draw_overview, sigmoid, tanh
+from relulib.plotting.overview import GROUPS, OVERVIEW, draw_overview, sigmoid, tanh
 
 EDGES = np.array([-np.inf, -800.0, -30.0, -1.0, -0.0, 0.0, 1e-8, 1.0, 30.0, 800.0, np.inf, np.nan])
 
@@ -24,12 +24,26 @@ def test_sigmoid_does_not_overflow():
         assert sigmoid(np.array([-1e4, 1e4])).tolist() == [0.0, 1.0]
 
 
+def test_every_activation_is_in_exactly_one_group():
+    assert sum(len(group) for group in GROUPS.values()) == len(OVERVIEW) == 13
+
+
 @pytest.mark.parametrize("name", list(OVERVIEW))
-def test_every_activation_is_drawn_with_its_derivative(name):
+def test_the_highlight_is_drawn_bold_among_its_group(name):
     ax_f, ax_df = draw_overview(Figure().subplots(1, 2), name)
-    assert len(ax_f.lines) >= len(OVERVIEW) and len(ax_df.lines) >= len(OVERVIEW)
+    group = next(g for g in GROUPS.values() if name in g)
+    assert len(ax_f.lines) == len(group) + 1 + 2  # + ReLU reference + the two axis lines
     bold = [line for line in ax_f.lines if line.get_linewidth() > 2]
-    assert len(bold) == 1 and ax_f.get_title() == name
+    assert [line.get_label() for line in bold] == [name]
+    assert ax_f.get_title() == name
+
+
+def test_derivative_jumps_are_not_drawn_as_walls():
+    _, ax_df = draw_overview(Figure().subplots(1, 2), "hard-swish")
+    x = ax_df.lines[0].get_xdata()
+    for kink in (-3.0, 0.0, 3.0):
+        (at,) = np.flatnonzero(x == kink)
+        assert np.isnan(x[at + 1])
 
 
 def test_unknown_highlight_is_refused():
