@@ -56,8 +56,9 @@ def _tanh_grad(x):
 sigmoid.grad = _sigmoid_grad
 tanh.grad = _tanh_grad
 
-#: group -> {name: (function of x with ``.grad``, its parameters, colour)}. Leaky ReLU is drawn
-#: with slope 0.1 instead of the usual 0.01, which would be invisible.
+#: The activations by family, each as name -> (function of x with ``.grad``, its parameters,
+#: colour). Leaky ReLU is drawn with slope 0.1 instead of the usual 0.01, which would be
+#: invisible.
 GROUPS = {
     "ReLU and its variants": {
         "ReLU": (relulib.relu, {}, "#d62728"),
