@@ -7,7 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: book test lint unit notebooks book-strict browser assets bench clean pdf \
+.PHONY: book test test-python-lane test-book-lane lint unit notebooks book-strict browser \
+	assets bench clean pdf \
 	assignments grade assignments-test
 
 $(BIN)/python:
@@ -29,8 +30,20 @@ book: $(STAMP) assets  ## Build the HTML book into _build/html (executes only ch
 	$(BIN)/jupyter-book build .
 	@echo "Book built: open file://$(CURDIR)/_build/html/index.html"
 
-test: lint unit notebooks book-strict browser assignments-test  ## Everything CI checks
+# Two lanes share the two cores: the Python checks, and the book with its browser tests.
+# Everything is installed first, so the lanes never install at the same time.
+test: lint $(INSTRUCTOR_STAMP) assets  ## Everything CI checks
+	$(MAKE) --no-print-directory -j2 --output-sync=recurse test-python-lane test-book-lane
 	@echo "make test: all checks passed"
+
+test-python-lane:
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory notebooks
+	$(MAKE) --no-print-directory assignments-test
+
+test-book-lane:
+	$(MAKE) --no-print-directory book-strict
+	$(MAKE) --no-print-directory browser
 
 lint: $(STAMP)  ## ruff lint and format check
 	$(BIN)/ruff check .
