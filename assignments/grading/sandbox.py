@@ -40,6 +40,7 @@ RUNNER_DIR = Path(__file__).resolve().parent / "sandboxed"
 # isolated mode; unbuffered, so the log keeps what a notebook printed before it died
 PYTHON_FLAGS = ["-I", "-u", "-B"]
 INSIDE = Path("/grader")  # where the runner's folder appears in the sandbox
+WORK, HOME = Path("/tmp/work"), Path("/tmp/home")  # the notebook's folder, its home
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "localtime")
 MiB = 1 << 20
@@ -98,18 +99,25 @@ def _mounts() -> list[tuple[Path, Path]]:
     return kept
 
 
-def _system_binds() -> list[str]:
-    """``/usr`` and the library folders (or their links into ``/usr``), the linker's files."""
-    args = []
+def _system_binds() -> list[tuple[str, str, str]]:
+    """``/usr`` and the library folders (or their links into ``/usr``), the linker's files.
+
+    Each is ``(option, source, target)``: ``--ro-bind`` a path, or ``--symlink`` a link.
+    """
+    binds = []
     for path in SYSTEM:
         if os.path.islink(path):
-            args += ["--symlink", os.readlink(path), path]
+            binds.append(("--symlink", os.readlink(path), path))
         elif os.path.isdir(path):
-            args += ["--ro-bind", path, path]
+            binds.append(("--ro-bind", path, path))
     for name in ETC:
         if os.path.exists(f"/etc/{name}"):
-            args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
-    return args
+            binds.append(("--ro-bind", f"/etc/{name}", f"/etc/{name}"))
+    return binds
+
+
+def _flat(binds) -> list[str]:
+    return [word for bind in binds for word in bind]
 
 
 class Sandbox:
@@ -131,14 +139,15 @@ class Sandbox:
         lim = self.limits
         args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns"]
         args += ["--die-with-parent", "--new-session", "--hostname", "grading"]
-        args += _system_binds()
-        for source, target in self.mounts:
-            args += ["--ro-bind", str(source), str(target)]
+        args += _flat(_system_binds())
         args += ["--proc", "/proc", "--dev", "/dev"]
         args += ["--size", str(lim.tmp_bytes // 4), "--tmpfs", "/dev/shm", "--remount-ro", "/dev"]
         args += ["--size", str(lim.tmp_bytes), "--tmpfs", "/tmp"]
-        args += ["--dir", "/tmp/work", "--dir", "/tmp/home", "--remount-ro", "/"]
-        args += ["--chdir", "/tmp/work", "--clearenv"]
+        args += ["--dir", str(WORK), "--dir", str(HOME)]
+        # after the tmpfs: a repository, venv or Python under /tmp stays visible (CI clones)
+        for source, target in self.mounts:
+            args += ["--ro-bind", str(source), str(target)]
+        args += ["--remount-ro", "/", "--chdir", str(WORK), "--clearenv"]
         for name, value in self.environment().items():
             args += ["--setenv", name, value]
         prlimit = shutil.which("prlimit") or "/usr/bin/prlimit"
@@ -146,23 +155,23 @@ class Sandbox:
 
     def outer(self, slot: int, inner: list[str]) -> list[str]:
         """As root: a view in which the unprivileged user reaches every mount, then setpriv."""
-        binds = _system_binds()
-        for source, _ in self.mounts:  # the inner layer binds from these paths
-            binds += ["--ro-bind", str(source), str(source)]
-        args, made = ["bwrap", "--die-with-parent"], set()
-        for target in binds[2::3]:  # parent folders world-readable, whatever they are outside
+        binds = _system_binds()  # and the paths the inner layer binds from
+        binds += [("--ro-bind", str(source), str(source)) for source in {s for s, _ in self.mounts}]
+        args, made = ["bwrap", "--die-with-parent", "--tmpfs", "/tmp"], set()
+        for _, _, target in binds:  # parent folders world-readable, whatever they are outside
             for parent in reversed(Path(target).parents[:-1]):  # /work, /work/wt, ... not /
                 if parent not in made:
                     args += ["--perms", "0755", "--dir", str(parent)]
                     made.add(parent)
-        args += [*binds, "--bind", "/proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        args += _flat(sorted(binds, key=lambda bind: bind[2]))
+        args += ["--bind", "/proc", "/proc", "--dev", "/dev"]
         args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--"]
         uid = str(self.uid_base + slot)
         args += [shutil.which("setpriv") or "/usr/bin/setpriv", "--reuid", uid, "--regid", uid]
         args += ["--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--"]
         return args + inner
 
-    def environment(self, home: str = "/tmp/home", tmp: str = "/tmp") -> dict[str, str]:
+    def environment(self, home: str = str(HOME), tmp: str = "/tmp") -> dict[str, str]:
         """The runner's whole environment: nothing of the grader's is passed on."""
         return {
             "HOME": home,
@@ -206,6 +215,9 @@ class Sandbox:
             return "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
         if self.as_root and shutil.which("setpriv") is None:
             return "setpriv (util-linux) is not installed"
+        for _, target in self.mounts:
+            if any(target.is_relative_to(scratch) for scratch in (WORK, HOME)):
+                return f"{target} lies in the sandbox's own {WORK.parent}: move it elsewhere"
         python = str(VENV / "bin" / "python")
         inner = self.inner([python, *PYTHON_FLAGS, "-c", "import numpy; print('sandbox ok')"])
         command = self.outer(0, inner) if self.as_root else inner
