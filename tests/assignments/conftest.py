@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from grading.masters import read_master
 from grading.sandbox import Limits, Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +54,17 @@ def notebook(cells: list[str], kernel: str = "python3", metadata: dict | None = 
         "nbformat_minor": 5,
     }
     return json.dumps(body, indent=1)
+
+
+def solved(assignment: str, without: tuple[str, ...] = (), extra: tuple[str, ...] = ()):
+    """The cells of an honest notebook: the master's set-up and solutions, then ``extra``.
+
+    ``without`` leaves out the solutions of the questions named (``"q2_regions"``), so that
+    ``extra`` cells answer them instead.
+    """
+    master = read_master(ASSIGNMENTS / f"{assignment}.ipynb")
+    solutions = [q.solution for q in master.questions if q.name not in without]
+    return [*master.setup, *solutions, *extra]
 
 
 def grade(submissions: Path, out: Path, *options: str, check: bool = True):
