@@ -61,6 +61,8 @@ from torch.nn import functional as F
 from relulib._validation import as_real_array, fits, is_tensor, prelu_channels
 
 _FLOATS = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+# unsigned dtypes torch stores but has almost no kernels for (no max, no clamp)
+_LIMITED = (torch.uint16, torch.uint32, torch.uint64)
 
 
 def real_tensor(x, func, name="x", *, keep_integers=False):
@@ -74,6 +76,11 @@ def real_tensor(x, func, name="x", *, keep_integers=False):
             f"or an integer dtype) for {name}, got dtype {x.dtype}"
         )
     if keep_integers and x.dtype != torch.bool:
+        if x.dtype in _LIMITED:
+            raise TypeError(
+                f"{func}: torch cannot compute on {name} of dtype {x.dtype} (it has almost no "
+                "kernels for it); convert it first, for example x.to(torch.int64)"
+            )
         return x
     return x.to(torch.get_default_dtype())
 

@@ -261,6 +261,8 @@ BAD = [
     (lambda: relulib.gelu(TENSOR, "exact"), ValueError, "gelu: approximate must be one of"),
     (lambda: relulib.softplus(TENSOR, beta=0), ValueError, "softplus: beta must be > 0"),
     # torch's own "value cannot be converted to type float without overflow" would follow
+    (lambda: relulib.relu(torch.ones(2, dtype=torch.uint16)), TypeError, "relu: torch cannot"),
+    (lambda: relulib.maxout(torch.ones(2, dtype=torch.uint64), 2), TypeError, "dtype torch.uint64"),
     (lambda: relulib.elu(TENSOR, 1e300), ValueError, "elu: alpha = 1e+300 does not fit float32"),
     (
         lambda: relulib.leaky_relu(TENSOR.half(), -1e39),
