@@ -153,6 +153,21 @@ def test_the_sandbox_shows_no_masters_and_knows_what_it_shows():
         assert not sandbox.exposes(private), private
 
 
+def test_the_private_tmp_comes_before_anything_bound_from_under_tmp():
+    """bwrap mounts in order: a tmpfs on /tmp after the binds would hide a checkout, venv or
+    Python that lives under /tmp (a CI clone), and the sandbox would not start."""
+    sandbox = Sandbox(Limits())
+    under_tmp = Path("/tmp/ci-clone/.venv")
+    sandbox.mounts = [*sandbox.mounts, (under_tmp, under_tmp)]
+    for command in (sandbox.inner(["true"]), sandbox.outer(0, ["true"])):
+        at = range(len(command))
+        tmpfs = next(i for i in at if command[i : i + 2] == ["--tmpfs", "/tmp"])
+        bound = next(
+            i for i in at if command[i : i + 3] == ["--ro-bind", str(under_tmp), str(under_tmp)]
+        )
+        assert tmpfs < bound
+
+
 def test_result_names_survive_a_name_chosen_to_collide():
     """A student may name a file after the hashed name a classmate's file would get."""
     names = ["A.ipynb", "a.ipynb", "A-9d66e1eacf.ipynb", "a-9D66E1EACF.ipynb"]
