@@ -406,6 +406,15 @@ def test_modules_with_parameters_compile_to_one_graph(module):
     torch.testing.assert_close(compiled(x), module(x), rtol=0, atol=0)
 
 
+def test_prelu_takes_a_one_number_tensor_as_init_as_torch_does():
+    ours, theirs = rnn.PReLU(3, init=torch.tensor(0.1)), torch.nn.PReLU(3, init=torch.tensor(0.1))
+    torch.testing.assert_close(ours.weight, theirs.weight, rtol=0, atol=0)
+    with pytest.raises(ValueError, match="PReLU: init must be a finite real number, got nan"):
+        rnn.PReLU(init=torch.tensor(float("nan")))
+    with pytest.raises(TypeError, match="PReLU: init must be a finite real number"):
+        rnn.PReLU(init=torch.ones(2))
+
+
 def test_prelu_learns_like_torchs_and_keeps_its_weight_parameter():
     mine, reference = rnn.PReLU(3, init=0.1), nn.PReLU(3, init=0.1)
     assert [n for n, _ in mine.named_parameters()] == ["weight"]
