@@ -104,6 +104,6 @@ grade: $(INSTRUCTOR_STAMP)  ## grade SUBMISSIONS=<folder> [ASSIGNMENT=<name>] [O
 		$(if $(UNSAFE_NO_SANDBOX),--unsafe-no-sandbox)
 
 assignments-test: $(INSTRUCTOR_STAMP)  ## assign every master, grade submissions and attacks, sandboxed
-	$(BIN)/python -m pytest -q tests/assignments assignments/grading --doctest-modules \
+	$(BIN)/python -m pytest -q -rs tests/assignments assignments/grading --doctest-modules \
 		--ignore=assignments/grading/sandboxed/runner.py \
 		--ignore=assignments/grading/sandboxed/stubs

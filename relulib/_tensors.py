@@ -58,9 +58,11 @@ Example:
 import torch
 from torch.nn import functional as F
 
-from relulib._validation import as_real_array, is_tensor, prelu_channels
+from relulib._validation import as_real_array, fits, is_tensor, prelu_channels
 
 _FLOATS = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+# unsigned dtypes torch stores but has almost no kernels for (no max, no clamp)
+_LIMITED = (torch.uint16, torch.uint32, torch.uint64)
 
 
 def real_tensor(x, func, name="x", *, keep_integers=False):
@@ -74,8 +76,23 @@ def real_tensor(x, func, name="x", *, keep_integers=False):
             f"or an integer dtype) for {name}, got dtype {x.dtype}"
         )
     if keep_integers and x.dtype != torch.bool:
+        if x.dtype in _LIMITED:
+            raise TypeError(
+                f"{func}: torch cannot compute on {name} of dtype {x.dtype} (it has almost no "
+                "kernels for it); convert it first, for example x.to(torch.int64)"
+            )
         return x
     return x.to(torch.get_default_dtype())
+
+
+def fitting(x, func, **parameters):
+    """``x`` (a real tensor), after checking that each parameter fits the dtype torch computes
+    it in (float32 for float16 and bfloat16): torch would raise its own RuntimeError."""
+    computed = torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
+    finfo = torch.finfo(computed)
+    for name, value in parameters.items():
+        fits(value, finfo, name, func)
+    return x
 
 
 def relu(x):
@@ -83,11 +100,12 @@ def relu(x):
 
 
 def leaky_relu(x, negative_slope):
-    return F.leaky_relu(real_tensor(x, "leaky_relu"), negative_slope)
+    x = fitting(real_tensor(x, "leaky_relu"), "leaky_relu", negative_slope=negative_slope)
+    return F.leaky_relu(x, negative_slope)
 
 
 def elu(x, alpha):
-    return F.elu(real_tensor(x, "elu"), alpha)
+    return F.elu(fitting(real_tensor(x, "elu"), "elu", alpha=alpha), alpha)
 
 
 def selu(x):
@@ -107,7 +125,8 @@ def mish(x):
 
 
 def softplus(x, beta, threshold):
-    return F.softplus(real_tensor(x, "softplus"), beta, threshold)
+    x = fitting(real_tensor(x, "softplus"), "softplus", beta=beta, threshold=threshold)
+    return F.softplus(x, beta, threshold)
 
 
 def relu6(x):

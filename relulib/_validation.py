@@ -60,8 +60,23 @@ def finite_real(value, name, func):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{func}: {name} must be a finite real number, got {describe(value)}")
     value = float(value)
-    if not np.isfinite(value):
+    if not math.isfinite(value):  # math, not NumPy: torch.compile traces it as a constant
         raise ValueError(f"{func}: {name} must be a finite real number, got {value!r}")
+    return value
+
+
+def fits(value, finfo, name, func):
+    """``value`` checked to be representable in the dtype an activation computes in.
+
+    ``finfo`` is NumPy's or torch's ``finfo`` of that dtype (float32 for float16 input, as
+    torch's kernels compute). A larger parameter would turn into inf there and give NaN
+    (``0 * inf``) at ordinary inputs; torch refuses it, so relulib does, with a ValueError.
+    """
+    if abs(value) > float(finfo.max):  # NumPy would compare in float32, overflowing
+        raise ValueError(
+            f"{func}: {name} = {value!r} does not fit {finfo.dtype}, the dtype this input is "
+            f"computed in (largest {float(finfo.max):.6g})"
+        )
     return value
 
 

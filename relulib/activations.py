@@ -16,7 +16,9 @@ Dtype rules for arrays: floating input keeps its dtype (float16, float32, float6
 and boolean input becomes float64, except that ``relu``, ``relu6`` and ``maxout``, which only
 select values, keep integer dtypes (as torch does). float16 is computed in float32 and
 rounded once, as PyTorch's CPU kernels do. Complex, string and object input raise
-``TypeError``.
+``TypeError``. A parameter (``alpha``, ``negative_slope``, ``beta``, ``threshold``) must fit
+the dtype its input is computed in: ``elu(x, alpha=1e300)`` on float32 raises ``ValueError``
+(in float32 it would be inf, and ``0 * inf`` NaN), where torch raises its ``RuntimeError``.
 
 Values agree with ``torch.nn.functional`` for the same dtype: exactly for the piecewise linear
 ones (relu, leaky_relu, prelu, relu6, hardswish, and squared_relu against ``relu(x) ** 2``;
@@ -34,6 +36,7 @@ import numpy as np
 from relulib._validation import (
     as_real_array,
     finite_real,
+    fits,
     is_tensor,
     maxout_groups,
     one_of,
@@ -101,6 +104,13 @@ def _cast(value, dtype):
         return dtype.type(value)
 
 
+def _fitting(x, func, **parameters):
+    """Each parameter checked to fit the dtype ``x`` is computed in (see ``fits``)."""
+    finfo = np.finfo(_compute_dtype(x.dtype))
+    for name, value in parameters.items():
+        fits(value, finfo, name, func)
+
+
 def _positive_or_scaled(x, scaled, slope):
     """``x`` where ``x > 0``, else ``scaled`` (``= slope * x``): PyTorch's leaky_relu and prelu.
 
@@ -112,7 +122,9 @@ def _positive_or_scaled(x, scaled, slope):
     * if every slope is above 1, it is ``minimum(x, slope * x)``.
 
     Both propagate NaN, as torch does. A zero slope takes ``np.where``: ``0 * inf`` is NaN,
-    where torch keeps ``inf``. ``scaled`` must be a fresh array; it is overwritten.
+    where torch keeps ``inf``. ``slope`` is the one ``x`` was multiplied by, in the dtype of
+    the computation (a tiny slope is 0 there). ``scaled`` must be a fresh array; it is
+    overwritten.
     """
     scaled = np.asarray(scaled)
     slope = np.asarray(slope)
@@ -264,9 +276,11 @@ def leaky_relu(x, negative_slope=0.01):
     if is_tensor(x):
         return _torch_world().leaky_relu(x, slope)
     x = as_real_array(x, "leaky_relu")
+    _fitting(x, "leaky_relu", negative_slope=slope)
     work = _compute_dtype(x.dtype)
+    slope = _cast(slope, work)  # 1e-50 is 0 in float32: the branch follows the cast slope
     with np.errstate(over="ignore", invalid="ignore"):
-        scaled = (x.astype(work, copy=False) * _cast(slope, work)).astype(x.dtype, copy=False)
+        scaled = (x.astype(work, copy=False) * slope).astype(x.dtype, copy=False)
     return _positive_or_scaled(x, scaled, slope)
 
 
@@ -286,6 +300,7 @@ def _leaky_relu_grad(x, negative_slope=0.01):
     if is_tensor(x):
         return _torch_world().derivative(leaky_relu, x, slope)
     x = as_real_array(x, "leaky_relu.grad")
+    _fitting(x, "leaky_relu.grad", negative_slope=slope)
     slope = _cast(slope, _compute_dtype(x.dtype))
     return _scalar_if_0d(np.where(x > 0, 1, slope).astype(x.dtype))
 
@@ -394,6 +409,7 @@ def elu(x, alpha=1.0):
     if is_tensor(x):
         return _torch_world().elu(x, alpha)
     x = as_real_array(x, "elu")
+    _fitting(x, "elu", alpha=alpha)
     return _elu(x, alpha, scale=1.0)
 
 
@@ -414,6 +430,7 @@ def _elu_grad(x, alpha=1.0):
     if is_tensor(x):
         return _torch_world().derivative(elu, x, alpha)
     x = as_real_array(x, "elu.grad")
+    _fitting(x, "elu.grad", alpha=alpha)
     return _elu_derivative(x, alpha, scale=1.0)
 
 
@@ -802,6 +819,7 @@ def softplus(x, beta=1.0, threshold=20.0):
     if is_tensor(x):
         return _torch_world().softplus(x, beta, threshold)
     x = as_real_array(x, "softplus")
+    _fitting(x, "softplus", beta=beta, threshold=threshold)
     w = _work(x)
     with np.errstate(all="ignore"):
         scaled = w * _cast(beta, w.dtype)
@@ -827,6 +845,7 @@ def _softplus_grad(x, beta=1.0, threshold=20.0):
     if is_tensor(x):
         return _torch_world().derivative(softplus, x, beta, threshold)
     x = as_real_array(x, "softplus.grad")
+    _fitting(x, "softplus.grad", beta=beta, threshold=threshold)
     w = _work(x)
     one = _cast(1, w.dtype)
     with np.errstate(all="ignore"):

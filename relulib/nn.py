@@ -147,7 +147,7 @@ class PReLU(nn.PReLU):
 
     Args:
         num_parameters (int): 1 (one slope for all channels) or the number of channels.
-        init (float): the initial slope, 0.25 as in He et al. (2015).
+        init (float): the initial slope, 0.25 as in He et al. (2015); a 0-d tensor too.
         device, dtype: where and in which dtype to create ``weight``.
 
     Shape:
@@ -166,7 +166,9 @@ class PReLU(nn.PReLU):
 
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         num_parameters = positive_int(num_parameters, "num_parameters", "PReLU")
-        finite_real(init, "init", "PReLU")
+        # torch fills the weight with init, which may also be a one-number tensor
+        one_number = isinstance(init, torch.Tensor) and init.dim() == 0 and not init.is_complex()
+        finite_real(init.item() if one_number else init, "init", "PReLU")
         super().__init__(num_parameters, init, device=device, dtype=dtype)
 
     def forward(self, input):

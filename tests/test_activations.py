@@ -6,6 +6,7 @@ Agreement with PyTorch is in test_activations_torch.py.
 import doctest
 import inspect
 import math
+import re
 import warnings
 
 import numpy as np
@@ -658,6 +659,29 @@ def test_numpy_scalar_parameters_are_accepted():
     np.testing.assert_array_equal(leaky_relu(X, np.float32(0.5)), leaky_relu(X, 0.5))
     np.testing.assert_array_equal(elu(X, np.int64(2)), elu(X, 2.0))
     np.testing.assert_array_equal(maxout(X, np.int64(3)), maxout(X, 3))
+
+
+TOO_LARGE = [  # parameters that overflow the dtype the input is computed in
+    (elu, {"alpha": 1e300}),
+    (elu.grad, {"alpha": -1e39}),
+    (leaky_relu, {"negative_slope": 1e300}),
+    (leaky_relu.grad, {"negative_slope": 1e300}),
+    (softplus, {"beta": 1e300}),
+    (softplus.grad, {"threshold": 1e39}),
+]
+
+
+@pytest.mark.parametrize(
+    ("f", "parameter"), TOO_LARGE, ids=[f"{f.__qualname__}-{next(iter(p))}" for f, p in TOO_LARGE]
+)
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+def test_a_parameter_too_large_for_the_computing_dtype_is_refused(f, parameter, dtype):
+    """float16 and float32 input is computed in float32, where 1e300 is inf: NaN at x = 1
+    (``0 * inf``) if it were used; torch refuses such a parameter, relulib names it."""
+    [(name, value)] = parameter.items()
+    with pytest.raises(ValueError, match=re.escape(f"{name} = {value!r} does not fit float32")):
+        f(np.array([-1.0, 0.0, 1.0], dtype=dtype), **parameter)
+    assert np.isfinite(f(np.array([-1.0, 0.0, 1.0]), **parameter)[2])  # float64 holds it
 
 
 def test_float32_input_with_float64_slope_stays_float32():

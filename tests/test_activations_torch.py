@@ -344,3 +344,10 @@ def test_random_arrays_equal_torch(data, dtype, case):
     check(case, case.forward(x), expected, x)
     keep = ~np.isnan(x) if not case.nan_slope else np.ones(x.shape, dtype=bool)
     check(case, case.derivative(x)[keep], expected_grad[keep], x[keep], derivative=True)
+
+
+def test_a_slope_that_is_zero_in_float32_keeps_inf_as_torch_does():
+    x = np.array([np.inf, -np.inf, -1.0, 0.0, 1.0, np.nan], dtype=np.float32)
+    expected = torch.nn.functional.leaky_relu(torch.from_numpy(x), 1e-50).numpy()
+    np.testing.assert_array_equal(relulib.leaky_relu(x, 1e-50), expected)
+    assert relulib.leaky_relu(x, 1e-50)[0] == np.inf

@@ -205,6 +205,18 @@ def test_digits_seeded_bit_identical_and_other_seeds_differ():
     assert not torch.equal(a, e)
 
 
+def test_digits_seed_changes_which_images_are_held_out():
+    """Not only the order of the rows: another seed holds out other images of each digit."""
+
+    def held_out(seed):
+        _, (X_test, y_test) = data.digits(seed=seed)
+        return {(tuple(x), int(y)) for x, y in zip(X_test.tolist(), y_test.tolist(), strict=True)}
+
+    first, second = held_out(0), held_out(1)
+    assert len(first) == len(second) == 450
+    assert len(first & second) < 0.5 * len(first)  # about a quarter meet by chance
+
+
 def test_digits_rows_are_shuffled_and_global_state_untouched():
     state = torch.get_rng_state()
     (_, y_train), _ = data.digits(seed=0)

@@ -395,6 +395,26 @@ def test_module_arguments_are_validated_when_the_module_is_made(make, error, fra
     assert fragment in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "module", [rnn.ELU(0.5), rnn.LeakyReLU(0.1), rnn.Softplus(2.0, 10.0)], ids=repr
+)
+def test_modules_with_parameters_compile_to_one_graph(module):
+    """forward checks its parameters with ``math`` (Python constants), not NumPy: torch.compile
+    traced ``np.isfinite`` into a tensor and refused to branch on it (fullgraph)."""
+    compiled = torch.compile(module, fullgraph=True, backend="eager")  # tracing, no compiler
+    x = torch.linspace(-3, 3, 13)
+    torch.testing.assert_close(compiled(x), module(x), rtol=0, atol=0)
+
+
+def test_prelu_takes_a_one_number_tensor_as_init_as_torch_does():
+    ours, theirs = rnn.PReLU(3, init=torch.tensor(0.1)), torch.nn.PReLU(3, init=torch.tensor(0.1))
+    torch.testing.assert_close(ours.weight, theirs.weight, rtol=0, atol=0)
+    with pytest.raises(ValueError, match="PReLU: init must be a finite real number, got nan"):
+        rnn.PReLU(init=torch.tensor(float("nan")))
+    with pytest.raises(TypeError, match="PReLU: init must be a finite real number"):
+        rnn.PReLU(init=torch.ones(2))
+
+
 def test_prelu_learns_like_torchs_and_keeps_its_weight_parameter():
     mine, reference = rnn.PReLU(3, init=0.1), nn.PReLU(3, init=0.1)
     assert [n for n, _ in mine.named_parameters()] == ["weight"]

@@ -260,6 +260,17 @@ BAD = [
     (lambda: relulib.elu(TENSOR, float("nan")), ValueError, "elu: alpha must be a finite"),
     (lambda: relulib.gelu(TENSOR, "exact"), ValueError, "gelu: approximate must be one of"),
     (lambda: relulib.softplus(TENSOR, beta=0), ValueError, "softplus: beta must be > 0"),
+    # torch's own "value cannot be converted to type float without overflow" would follow
+    (lambda: relulib.relu(torch.ones(2, dtype=torch.uint16)), TypeError, "relu: torch cannot"),
+    (lambda: relulib.maxout(torch.ones(2, dtype=torch.uint64), 2), TypeError, "dtype torch.uint64"),
+    (lambda: relulib.elu(TENSOR, 1e300), ValueError, "elu: alpha = 1e+300 does not fit float32"),
+    (
+        lambda: relulib.leaky_relu(TENSOR.half(), -1e39),
+        ValueError,
+        "negative_slope = -1e+39 does not fit float32",
+    ),
+    (lambda: relulib.softplus(TENSOR, threshold=1e39), ValueError, "threshold = 1e+39"),
+    (lambda: relulib.elu.grad(TENSOR.bfloat16(), 1e300), ValueError, "alpha = 1e+300 does not"),
     (
         lambda: relulib.prelu(TENSOR, torch.ones(2)),
         ValueError,

@@ -5,9 +5,11 @@
 2. The submissions folder is snapshotted (:func:`grading.submissions.collect`).
 3. ``--jobs`` sandboxes run at a time (:class:`grading.sandbox.Sandbox`), each on one
    submission with the inputs of its assignment; a progress bar shows the ETA.
-4. As each finishes, this process scores it (:func:`grading.scoring.score`) and appends its
-   rows to ``OUT/gradebook.csv``, writes ``OUT/feedback/<name>.txt`` for the student and
-   ``OUT/logs/<name>.log`` (what the notebook printed, capped) for the instructor.
+4. The same job then scores it, in a fresh process of its own with time and memory limits
+   (:func:`grading.scoring.score`); as each job finishes, this process appends its rows to
+   ``OUT/gradebook.csv``, writes ``OUT/feedback/<name>.txt`` for the student and
+   ``OUT/logs/<name>.log`` (what the notebook printed, capped, control characters shown as
+   escapes) for the instructor.
 5. The gradebook is rewritten in name order, and a summary printed.
 """
 
@@ -20,22 +22,31 @@ import os
 import queue
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
 from grading.masters import MasterError, read_masters
 from grading.replay import PlanError, plan
-from grading.sandbox import Limits, Sandbox, Unsandboxed, kill_all
-from grading.scoring import Outcome, QuestionResult, clean, read_results, score
+from grading.sandbox import Limits, Run, Sandbox, Unsandboxed, kill_all
+from grading.scoring import Outcome, QuestionResult, prepare, read_results, score
 from grading.submissions import Submission, code_cells, collect, csv_safe, result_names
+from grading.text import capped, visible
+from grading.views import ViewError, carries_torch
+from grading.views import build as build_view
 
 FIELDS = ["submission", "assignment", "question", "points", "max_points", "message"]
 FIELDS += ["sha256", "status", "seconds"]
 UNSAFE_FLAG = "--unsafe-no-sandbox"
 MASTERS = Path(__file__).resolve().parents[1]
+
+
+class UsageError(ValueError):
+    """An option that does not fit the submissions."""
 
 
 def parse_args(argv):
@@ -49,6 +60,13 @@ def parse_args(argv):
     )
     parser.add_argument("--out", type=Path, help="results folder (default: SUBMISSIONS-graded)")
     parser.add_argument("--masters", type=Path, default=MASTERS, help="folder of masters")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="grade only this submission, named by its path under SUBMISSIONS (repeatable): "
+        "one job per submission on a batch scheduler, with the submission's own name",
+    )
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per notebook")
     parser.add_argument("--memory", type=int, default=2048, help="MiB of address space")
@@ -56,6 +74,15 @@ def parse_args(argv):
     parser.add_argument("--disk", type=int, default=128, help="MiB of files in all")
     parser.add_argument("--processes", type=int, default=64, help="processes and threads")
     parser.add_argument("--log-size", type=int, default=256, help="KiB of printed output kept")
+    parser.add_argument(
+        "--score-timeout", type=float, default=60.0, help="seconds to check one notebook's answers"
+    )
+    parser.add_argument(
+        "--test-timeout", type=float, default=20.0, help="seconds to check one test's answers"
+    )
+    parser.add_argument(
+        "--score-memory", type=int, default=2048, help="MiB the checking of one notebook may use"
+    )
     parser.add_argument(
         "--uid-base", type=int, default=2_000_000_000, help="as root, job k runs as uid + k"
     )
@@ -82,6 +109,9 @@ def limits_from(args) -> Limits:
         tmp_bytes=args.disk * mib,
         processes=args.processes,
         log_bytes=args.log_size * 1024,
+        score_seconds=args.score_timeout,
+        test_seconds=min(args.test_timeout, args.score_timeout),
+        score_memory_bytes=args.score_memory * mib,
     )
 
 
@@ -105,25 +135,48 @@ def main(argv=None) -> int:
     elif problem := sandbox.probe():
         print(REFUSAL.format(problem=problem), file=sys.stderr)
         return 2
-    try:
-        masters = read_masters(args.masters)
-        if args.assignment and args.assignment not in masters:
-            raise MasterError(f"no master {args.assignment}.ipynb in {args.masters}")
-        submissions = collect(root, sorted(masters), args.assignment)
-        needed = sorted({s.assignment for s in submissions} - {""})
-        plans = {name: plan(masters[name]) for name in needed}
-    except (MasterError, PlanError) as exc:
-        print(f"grade: {exc}", file=sys.stderr)
-        return 2
-    _prepare(out)
-    started = time.monotonic()
-    try:
-        summary = _grade_all(submissions, plans, sandbox, args.jobs, out)
-    except KeyboardInterrupt:
-        print(f"grade: interrupted; {out / 'gradebook.csv'} holds what was graded", file=sys.stderr)
-        return 130
+    with tempfile.TemporaryDirectory(prefix="relu-grading-") as folder:
+        try:
+            masters = read_masters(args.masters)
+            if args.assignment and args.assignment not in masters:
+                raise MasterError(f"no master {args.assignment}.ipynb in {args.masters}")
+            submissions = _only(collect(root, sorted(masters), args.assignment), args.only)
+            needed = sorted({s.assignment for s in submissions} - {""})
+            plans = {name: plan(masters[name]) for name in needed}
+            views = _views(plans, Path(folder))
+        except (MasterError, PlanError, UsageError, ViewError) as exc:
+            print(f"grade: {exc}", file=sys.stderr)
+            return 2
+        _prepare(out)
+        started = time.monotonic()
+        try:
+            summary = _grade_all(submissions, plans, views, sandbox, args.jobs, out)
+        except KeyboardInterrupt:
+            where = out / "gradebook.csv"
+            print(f"grade: interrupted; {where} holds what was graded", file=sys.stderr)
+            return 130
     print(summary.text(time.monotonic() - started, args.jobs, out, args.unsafe))
     return 0
+
+
+def _only(submissions: list[Submission], names: list[str] | None) -> list[Submission]:
+    if names is None:
+        return submissions
+    missing = set(names) - {s.name for s in submissions}
+    if missing:
+        raise UsageError(f"--only {sorted(missing)[0]}: no such submission")
+    return [s for s in submissions if s.name in names]
+
+
+def _views(plans: dict, folder: Path) -> dict:
+    """Each assignment's replacements for parts of relulib and torch (grading.views)."""
+    folder.chmod(0o755)  # the sandbox's unprivileged user reads the files below
+    views = {}
+    for name, assignment in plans.items():
+        if "torch" in assignment.master.forbidden and carries_torch(assignment.payload()):
+            raise ViewError(f"{name}: a question forbids torch, but tests pass answers tensors")
+        views[name] = build_view(assignment.master, folder / name)
+    return views
 
 
 def _check_folders(root: Path, out: Path) -> str:
@@ -146,22 +199,22 @@ def _prepare(out: Path) -> None:
             old.unlink()
 
 
-def _grade_all(submissions, plans, sandbox, jobs: int, out: Path) -> Summary:
-    """Grade every submission, ``jobs`` sandboxes at a time; score each as it finishes."""
+def _grade_all(submissions, plans, views, sandbox, jobs: int, out: Path) -> Summary:
+    """Grade every submission, ``jobs`` at a time (sandbox, then scoring); write as they end."""
     from tqdm import tqdm
 
-    writer = Writer(out, plans, sandbox.limits, [s.name for s in submissions])
+    writer = Writer(out, plans, [s.name for s in submissions])
     slots, stopping = queue.Queue(), threading.Event()
     for slot in range(jobs):  # a slot is a uid of its own when the grader runs as root
         slots.put(slot)
 
     def run(submission):
-        slot = slots.get()
+        slot = slots.get()  # a job: the sandbox, then the scoring, of one submission
         try:
             if stopping.is_set():
                 raise KeyboardInterrupt
-            payload = _payload(submission, plans[submission.assignment], sandbox.limits)
-            return sandbox.run(payload, slot)
+            name = submission.assignment
+            return _grade_one(submission, plans[name], views[name], sandbox, slot)
         finally:
             slots.put(slot)
 
@@ -169,6 +222,7 @@ def _grade_all(submissions, plans, sandbox, jobs: int, out: Path) -> Summary:
         if submission.problem:
             writer.record(submission, None)
     gradable = [s for s in submissions if not s.problem]
+    prepare(plans[s.assignment] for s in gradable)
     bar = tqdm(total=len(gradable), unit="nb", desc="grading", dynamic_ncols=True, disable=None)
     pool = ThreadPoolExecutor(max_workers=jobs)
     try:
@@ -188,6 +242,24 @@ def _grade_all(submissions, plans, sandbox, jobs: int, out: Path) -> Summary:
     return writer.summary
 
 
+@dataclass
+class Graded:
+    """One submission's sandboxed run, what it says, its scores, and the time all that took."""
+
+    run: Run
+    outcome: Outcome
+    results: list[QuestionResult]
+    seconds: float
+
+
+def _grade_one(submission: Submission, plan, view, sandbox, slot: int) -> Graded:
+    started = time.monotonic()
+    run = sandbox.run(_payload(submission, plan, sandbox.limits), slot, view)
+    outcome = read_results(run, plan, sandbox.limits)
+    results = score(plan, outcome, sandbox.limits)
+    return Graded(run, outcome, results, time.monotonic() - started)
+
+
 def _payload(submission: Submission, plan, limits: Limits) -> bytes:
     """What the sandbox reads on stdin: the notebook, and the inputs to call answers on."""
     body = {
@@ -200,22 +272,23 @@ def _payload(submission: Submission, plan, limits: Limits) -> bytes:
 
 
 class Writer:
-    """Scores finished submissions and writes their rows, feedback and logs."""
+    """Writes the rows, feedback and logs of graded (or rejected) submissions."""
 
-    def __init__(self, out: Path, plans: dict, limits: Limits, names: list[str]):
-        self.out, self.plans, self.limits = out, plans, limits
+    def __init__(self, out: Path, plans: dict, names: list[str]):
+        self.out, self.plans = out, plans
         self.names = result_names(names)
         self.book, self.summary = Gradebook(out / "gradebook.csv"), Summary()
 
     def record(self, submission: Submission, future) -> None:
-        """Score one finished (or rejected: no ``future``) submission and write it all."""
+        """Write the results of one finished (or rejected: no ``future``) submission."""
         plan = self.plans.get(submission.assignment)
         outcome, results, seconds, log = self._score(submission, plan, future)
         if results is None and plan is not None:
             results = [QuestionResult(q.name, 0.0, q.points, []) for q in plan.master.questions]
         self.book.add(_rows(submission, outcome, results, seconds))
         name = self.names[submission.name]
-        text = feedback_text(submission, outcome, results or [])
+        forbidden = plan.master.forbidden if plan and not submission.problem else ()
+        text = feedback_text(submission, outcome, results or [], forbidden)
         (self.out / "feedback" / f"{name}.txt").write_text(text, encoding="utf-8")
         if log:
             (self.out / "logs" / f"{name}.log").write_bytes(log)
@@ -225,25 +298,33 @@ class Writer:
         if submission.problem:
             return Outcome("rejected", f"Not graded: {submission.problem}."), None, "", b""
         try:
-            run = future.result()
-            outcome = read_results(run, plan, self.limits)
-            results = score(plan, outcome, self.limits)
+            graded = future.result()
         except Exception as exc:  # a grader bug costs one submission its row, not the batch
             detail = f"The grader failed on it ({type(exc).__name__})."
             return Outcome("grading error", detail), None, "", b""
-        log = run.log
-        if run.log_dropped:
-            log += f"\n[{run.log_dropped} more bytes of output were dropped]\n".encode()
-        return outcome, results, f"{run.seconds:.2f}", log
+        log = graded.run.log
+        if graded.run.log_dropped:
+            log += f"\n[{graded.run.log_dropped} more bytes of output were dropped]\n".encode()
+        return graded.outcome, graded.results, f"{graded.seconds:.2f}", safe_log(log)
 
     def close(self) -> None:
         self.book.close()
 
 
+def safe_log(log: bytes) -> bytes:
+    """What a notebook printed, with terminal escapes and other control characters shown.
+
+    Example:
+        >>> safe_log(b"red \\x1b[31mtext\\r\\n\\xff")
+        b'red \\\\x1b[31mtext\\\\r\\n\\\\xff'
+    """
+    return visible(log.decode("utf-8", "backslashreplace"), keep="\n\t").encode()
+
+
 def _rows(submission, outcome: Outcome, results, seconds) -> list[dict]:
     """The gradebook rows of one submission: one per question, then its TOTAL."""
     common = {
-        "submission": submission.name,
+        "submission": visible(submission.name),
         "assignment": submission.assignment,
         "sha256": submission.sha256,
         "status": outcome.status,
@@ -269,16 +350,20 @@ def _summary(result: QuestionResult, outcome: Outcome) -> str:
     return result.failures[0].splitlines()[0][:200] if result.failures else outcome.detail
 
 
-def feedback_text(submission: Submission, outcome: Outcome, results) -> str:
+def feedback_text(submission: Submission, outcome: Outcome, results, forbidden=()) -> str:
     """The student's report: score, each question, why points were lost. Grader's words only."""
     total = sum(r.points for r in results)
     maximum = sum(r.max_points for r in results)
-    lines = [f"Submission: {clean(submission.name, 300)}", f"Assignment: {submission.assignment}"]
+    name = capped(visible(submission.name), 300)
+    lines = [f"Submission: {name}", f"Assignment: {submission.assignment}"]
     if submission.sha256:
         lines.append(f"SHA-256 of the graded file: {submission.sha256}")
     lines += [f"Score: {total:g} / {maximum:g}", ""]
     lines += [f"  {r.name}: {r.points:g} / {r.max_points:g}" for r in results]
     lines += ["", outcome.detail]
+    if forbidden:
+        them = "them" if len(forbidden) > 1 else "it"
+        lines += [f"Its questions forbid {', '.join(forbidden)}: the notebook ran without {them}."]
     if outcome.cell_errors:
         errors = ", ".join(f"{i + 1} ({kind})" for i, kind in sorted(outcome.cell_errors.items()))
         lines += [f"Cells that raised an error (counting code cells from 1): {errors}."]

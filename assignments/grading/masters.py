@@ -3,7 +3,9 @@
 The master is the one file an author writes (see the instructor guide). Its raw cells mark
 the structure: ``# BEGIN QUESTION`` (with ``name:`` and ``points:``), ``# BEGIN SOLUTION``,
 ``# BEGIN TESTS`` and their ``# END`` cells. Code cells outside questions are the set-up
-(imports); a test cell whose first line is ``# HIDDEN`` is hidden from students.
+(imports); a test cell whose first line is ``# HIDDEN`` is hidden from students. A
+question's config may also list what its sandbox leaves out, ``forbid: [relulib]`` (see
+:mod:`grading.views`); otter ignores the key.
 
 The *answers* of a question are the names its solution defines that its tests use
 (``my_relu``); the grader binds them to the student's answers when it runs the tests.
@@ -41,6 +43,7 @@ class Question:
     solution: str
     answers: tuple[str, ...]  # names the solution defines and the tests use
     tests: tuple[Test, ...]
+    forbid: tuple[str, ...] = ()  # what the sandbox leaves out (grading.views)
 
     @property
     def points_per_test(self) -> float:
@@ -61,6 +64,16 @@ class Master:
     @property
     def answers(self) -> tuple[str, ...]:
         return tuple(name for question in self.questions for name in question.answers)
+
+    @property
+    def forbidden(self) -> tuple[str, ...]:
+        """What any question forbids: the sandbox of this assignment is built without it."""
+        return tuple(sorted({name for question in self.questions for name in question.forbid}))
+
+    @property
+    def imports(self) -> frozenset[str]:
+        """The modules the set-up imports (``numpy``, ``relulib.checks.folding``, ...)."""
+        return frozenset().union(*(imported_modules(code) for code in self.setup))
 
 
 def _source(cell: dict) -> str:
@@ -86,6 +99,17 @@ def bound_names(code: str, imports: bool = True) -> set[str]:
         elif imports and isinstance(node, (ast.Import, ast.ImportFrom)):
             names |= {(a.asname or a.name).split(".")[0] for a in node.names}
     return names
+
+
+def imported_modules(code: str) -> set[str]:
+    """The absolute module names a piece of code imports, at any depth."""
+    modules = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.add(node.module)
+    return modules
 
 
 def used_names(code: str) -> set[str]:
@@ -150,7 +174,22 @@ def _question(path, raw) -> Question:
     answers = tuple(sorted(bound_names(solution, imports=False) & used))
     if not answers:
         raise MasterError(f"{path}: the tests of {name} use nothing its solution defines")
-    return Question(name, float(points), solution, answers, tuple(raw["tests"]))
+    forbid = raw["config"].get("forbid", [])
+    if not isinstance(forbid, list) or not all(map(_forbiddable, forbid)):
+        raise MasterError(
+            f"{path}: {name}: forbid must be a list of relulib, relulib.<module>, "
+            f"relulib.<module>.<name> or torch, got {forbid!r}"
+        )
+    return Question(name, float(points), solution, answers, tuple(raw["tests"]), tuple(forbid))
+
+
+def _forbiddable(name) -> bool:
+    if not isinstance(name, str):
+        return False
+    parts = name.split(".")
+    if name == "torch":
+        return True
+    return parts[0] == "relulib" and len(parts) <= 3 and all(p.isidentifier() for p in parts)
 
 
 def _check(path, master: Master) -> None:

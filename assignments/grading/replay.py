@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import functools
-import inspect
 import signal
 from dataclasses import dataclass, field
 
@@ -33,6 +31,7 @@ import numpy as np
 
 from grading.masters import Master
 from grading.sandboxed import codec
+from grading.text import student_values
 
 
 class NoAnswer(RuntimeError):
@@ -41,6 +40,10 @@ class NoAnswer(RuntimeError):
 
 class StudentError(Exception):
     """The student's function raised an exception that is not one of Python's own."""
+
+
+class CheckTimeout(TimeoutError):
+    """A test ran past its time limit here, in the grader (not in the student's sandbox)."""
 
 
 class NotAFunction:
@@ -54,12 +57,24 @@ class NotAFunction:
 
 
 def is_function(value) -> bool:
-    """Answers that are called (functions), as opposed to answers that are read (values)."""
-    return (
-        inspect.isfunction(value)
-        or inspect.isbuiltin(value)
-        or isinstance(value, functools.partial)
-    )
+    """Answers that are called (functions), as opposed to answers that are read (values).
+
+    Anything callable that the codec cannot carry as a value is a function: plain and
+    decorated functions, ``functools.partial``, ``np.vectorize``, ufuncs, callable objects.
+    A callable the codec carries (a ``torch.nn.Sequential``) is a value.
+
+    Example:
+        >>> import functools, numpy as np
+        >>> [is_function(f) for f in (max, functools.cache(abs), np.vectorize(abs), 2.0)]
+        [True, True, True, False]
+    """
+    if not callable(value) or isinstance(value, type):
+        return False
+    try:
+        codec.encode(value)
+    except ValueError:
+        return True
+    return False
 
 
 class Recorder:
@@ -128,6 +143,11 @@ def _record(master: Master) -> Plan:
             result.functions[name] = {}
             answers[name] = Recorder(name, solutions[name], result.functions[name])
         else:
+            try:  # the student's answer must come back the same way
+                codec.encode(solutions[name])
+            except ValueError as exc:
+                message = f"{master.name}: the answer {name} is a value the sandbox cannot return"
+                raise PlanError(f"{message}: {exc}") from exc
             result.values.append(name)
             answers[name] = solutions[name]
     for question in master.questions:
@@ -177,7 +197,7 @@ class Replay:
         try:
             _apply(outcome.get("mutated", {}), args, kwargs)
             if "value" in outcome:
-                return codec.decode(outcome["value"])
+                return student_values(codec.decode(outcome["value"]))
         except (ValueError, TypeError, IndexError) as exc:
             raise NoAnswer(f"the grader could not read what your {self.name} returned") from exc
         if "raised" in outcome:
@@ -206,7 +226,7 @@ def _apply(mutated: dict, args: tuple, kwargs: dict) -> None:
         raise ValueError("malformed mutations")
     for key, data in mutated.items():
         target = args[int(key)] if key.isdigit() else kwargs.get(key)
-        new = codec.decode(data)
+        new = student_values(codec.decode(data))
         if isinstance(target, np.ndarray) and isinstance(new, np.ndarray):
             if target.shape == new.shape and target.flags.writeable:
                 np.copyto(target, new, casting="unsafe")
@@ -222,10 +242,10 @@ def _apply(mutated: dict, args: tuple, kwargs: dict) -> None:
 
 @contextlib.contextmanager
 def time_limit(seconds: float):
-    """Raise ``TimeoutError`` in the main thread if the block runs longer than ``seconds``."""
+    """Raise ``CheckTimeout`` in the main thread if the block runs longer than ``seconds``."""
 
     def _expired(signum, frame):
-        raise TimeoutError(f"the test took longer than {seconds:g} s on this answer")
+        raise CheckTimeout(f"the test took longer than {seconds:g} s on this answer")
 
     previous = signal.signal(signal.SIGALRM, _expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)

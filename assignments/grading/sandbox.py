@@ -40,6 +40,7 @@ RUNNER_DIR = Path(__file__).resolve().parent / "sandboxed"
 # isolated mode; unbuffered, so the log keeps what a notebook printed before it died
 PYTHON_FLAGS = ["-I", "-u", "-B"]
 INSIDE = Path("/grader")  # where the runner's folder appears in the sandbox
+WORK, HOME = Path("/tmp/work"), Path("/tmp/home")  # the notebook's folder, its home
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "localtime")
 MiB = 1 << 20
@@ -47,7 +48,10 @@ MiB = 1 << 20
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-submission limits; the defaults suit a class on a laptop or a lab server."""
+    """Per-submission limits; the defaults suit a class on a laptop or a lab server.
+
+    The first group binds the sandbox (the student's code), the last the trusted scoring.
+    """
 
     wall_seconds: float = 120.0  # then the whole sandbox is killed
     cpu_seconds: int = 120  # per process
@@ -59,6 +63,10 @@ class Limits:
     open_files: int = 256
     log_bytes: int = 256 * 1024  # what it prints, kept for the instructor
     result_bytes: int = 32 * MiB  # its answers, as data
+    # scoring, outside the sandbox, in a process of its own (grading.scoring)
+    score_seconds: float = 60.0  # all tests of one submission
+    test_seconds: float = 20.0  # one test
+    score_memory_bytes: int = 2048 * MiB  # address space, beyond what the scorer starts with
 
 
 @dataclass
@@ -98,18 +106,25 @@ def _mounts() -> list[tuple[Path, Path]]:
     return kept
 
 
-def _system_binds() -> list[str]:
-    """``/usr`` and the library folders (or their links into ``/usr``), the linker's files."""
-    args = []
+def _system_binds() -> list[tuple[str, str, str]]:
+    """``/usr`` and the library folders (or their links into ``/usr``), the linker's files.
+
+    Each is ``(option, source, target)``: ``--ro-bind`` a path, or ``--symlink`` a link.
+    """
+    binds = []
     for path in SYSTEM:
         if os.path.islink(path):
-            args += ["--symlink", os.readlink(path), path]
+            binds.append(("--symlink", os.readlink(path), path))
         elif os.path.isdir(path):
-            args += ["--ro-bind", path, path]
+            binds.append(("--ro-bind", path, path))
     for name in ETC:
         if os.path.exists(f"/etc/{name}"):
-            args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
-    return args
+            binds.append(("--ro-bind", f"/etc/{name}", f"/etc/{name}"))
+    return binds
+
+
+def _flat(binds) -> list[str]:
+    return [word for bind in binds for word in bind]
 
 
 class Sandbox:
@@ -126,43 +141,57 @@ class Sandbox:
         visible = [*map(Path, SYSTEM), *(source for source, _ in self.mounts)]
         return any(path.is_relative_to(folder) for folder in visible)
 
-    def inner(self, command: list[str]) -> list[str]:
+    def overlays(self, view) -> list[tuple[Path, Path]]:
+        """``(replacement, target)`` for every place inside where a replaced path appears.
+
+        ``view`` holds ``(replacement, real path)`` pairs (:func:`grading.views.build`).
+        """
+        shown = [*((Path(p), Path(p)) for p in SYSTEM), *self.mounts]
+        pairs = []
+        for replacement, real in view:
+            for source, target in shown:
+                if real.is_relative_to(source):
+                    pairs.append((Path(replacement), target / real.relative_to(source)))
+        return sorted(pairs, key=lambda pair: str(pair[1]))
+
+    def inner(self, command: list[str], overlays=()) -> list[str]:
         """``bwrap`` and ``prlimit`` around ``command``, as the unprivileged user runs them."""
         lim = self.limits
         args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns"]
         args += ["--die-with-parent", "--new-session", "--hostname", "grading"]
-        args += _system_binds()
-        for source, target in self.mounts:
-            args += ["--ro-bind", str(source), str(target)]
+        args += _flat(_system_binds())
         args += ["--proc", "/proc", "--dev", "/dev"]
         args += ["--size", str(lim.tmp_bytes // 4), "--tmpfs", "/dev/shm", "--remount-ro", "/dev"]
         args += ["--size", str(lim.tmp_bytes), "--tmpfs", "/tmp"]
-        args += ["--dir", "/tmp/work", "--dir", "/tmp/home", "--remount-ro", "/"]
-        args += ["--chdir", "/tmp/work", "--clearenv"]
+        args += ["--dir", str(WORK), "--dir", str(HOME)]
+        # after the tmpfs: a repository, venv or Python under /tmp stays visible (CI clones)
+        for source, target in [*self.mounts, *overlays]:  # overlays: over parts of mounts
+            args += ["--ro-bind", str(source), str(target)]
+        args += ["--remount-ro", "/", "--chdir", str(WORK), "--clearenv"]
         for name, value in self.environment().items():
             args += ["--setenv", name, value]
         prlimit = shutil.which("prlimit") or "/usr/bin/prlimit"
         return [*args, "--", prlimit, *self.rlimits(), "--", *command]
 
-    def outer(self, slot: int, inner: list[str]) -> list[str]:
+    def outer(self, slot: int, inner: list[str], overlays=()) -> list[str]:
         """As root: a view in which the unprivileged user reaches every mount, then setpriv."""
-        binds = _system_binds()
-        for source, _ in self.mounts:  # the inner layer binds from these paths
-            binds += ["--ro-bind", str(source), str(source)]
-        args, made = ["bwrap", "--die-with-parent"], set()
-        for target in binds[2::3]:  # parent folders world-readable, whatever they are outside
+        sources = {source for source, _ in [*self.mounts, *overlays]}  # what the inner binds
+        binds = _system_binds() + [("--ro-bind", str(s), str(s)) for s in sources]
+        args, made = ["bwrap", "--die-with-parent", "--tmpfs", "/tmp"], set()
+        for _, _, target in binds:  # parent folders world-readable, whatever they are outside
             for parent in reversed(Path(target).parents[:-1]):  # /work, /work/wt, ... not /
                 if parent not in made:
                     args += ["--perms", "0755", "--dir", str(parent)]
                     made.add(parent)
-        args += [*binds, "--bind", "/proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        args += _flat(sorted(binds, key=lambda bind: bind[2]))
+        args += ["--bind", "/proc", "/proc", "--dev", "/dev"]
         args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--"]
         uid = str(self.uid_base + slot)
         args += [shutil.which("setpriv") or "/usr/bin/setpriv", "--reuid", uid, "--regid", uid]
         args += ["--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--"]
         return args + inner
 
-    def environment(self, home: str = "/tmp/home", tmp: str = "/tmp") -> dict[str, str]:
+    def environment(self, home: str = str(HOME), tmp: str = "/tmp") -> dict[str, str]:
         """The runner's whole environment: nothing of the grader's is passed on."""
         return {
             "HOME": home,
@@ -190,15 +219,20 @@ class Sandbox:
             "--core=0",
         ]
 
-    def command(self, slot: int, results_fd: int) -> list[str]:
+    def command(self, slot: int, results_fd: int, view=()) -> list[str]:
         """The full command that runs the runner for the job in ``slot``."""
         python = str(VENV / "bin" / "python")
-        inner = self.inner([python, *PYTHON_FLAGS, str(INSIDE / "runner.py"), str(results_fd)])
-        return self.outer(slot, inner) if self.as_root else inner
+        runner = [python, *PYTHON_FLAGS, str(INSIDE / "runner.py"), str(results_fd)]
+        overlays = self.overlays(view)
+        inner = self.inner(runner, overlays)
+        return self.outer(slot, inner, overlays) if self.as_root else inner
 
-    def run(self, payload: bytes, slot: int = 0) -> Run:
-        """Run the runner on ``payload`` in a fresh sandbox; never raises for what it does."""
-        return _run(lambda fd: self.command(slot, fd), payload, self.limits, cwd=None)
+    def run(self, payload: bytes, slot: int = 0, view=()) -> Run:
+        """Run the runner on ``payload`` in a fresh sandbox; never raises for what it does.
+
+        ``view``: parts of relulib or torch replaced for this assignment (grading.views).
+        """
+        return _run(lambda fd: self.command(slot, fd, view), payload, self.limits, cwd=None)
 
     def probe(self) -> str:
         """Empty if the sandbox works on this machine, else what went wrong and what to do."""
@@ -206,6 +240,9 @@ class Sandbox:
             return "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
         if self.as_root and shutil.which("setpriv") is None:
             return "setpriv (util-linux) is not installed"
+        for _, target in self.mounts:
+            if any(target.is_relative_to(scratch) for scratch in (WORK, HOME)):
+                return f"{target} lies in the sandbox's own {WORK.parent}: move it elsewhere"
         python = str(VENV / "bin" / "python")
         inner = self.inner([python, *PYTHON_FLAGS, "-c", "import numpy; print('sandbox ok')"])
         command = self.outer(0, inner) if self.as_root else inner
@@ -221,7 +258,8 @@ class Sandbox:
 class Unsandboxed(Sandbox):
     """The runner with limits but WITHOUT isolation: student code has the grader's rights."""
 
-    def run(self, payload: bytes, slot: int = 0) -> Run:
+    def run(self, payload: bytes, slot: int = 0, view=()) -> Run:
+        """No sandbox, so no view either: what questions forbid is within reach."""
         python = str(VENV / "bin" / "python")
         with tempfile.TemporaryDirectory(prefix="relu-unsafe-") as work:
             home = Path(work) / "home"

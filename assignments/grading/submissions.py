@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 MAX_BYTES = 32 << 20  # a notebook larger than this is rejected
 SKIPPED_FOLDERS = {".ipynb_checkpoints", "__MACOSX"}
+SKIPPED_FILES = {".DS_Store", "Thumbs.db", "desktop.ini"}  # and "._*": what file managers add
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,12 @@ class Submission:
 
 
 def collect(root: Path, masters: list[str], chosen: str | None) -> list[Submission]:
-    """Every ``*.ipynb`` under ``root``, and every link to a folder there, in name order."""
+    """Every file under ``root`` and every link to a folder there, in name order.
+
+    Notebooks (``*.ipynb``) are snapshotted; every other file is listed as rejected (a
+    student who uploaded the wrong file is in the gradebook, not missing), except what
+    file managers leave behind (``.DS_Store``, ``._*``, ...).
+    """
     found = []
     for folder, subfolders, files in os.walk(root):  # never follows links to folders
         here = Path(folder)
@@ -50,6 +56,13 @@ def collect(root: Path, masters: list[str], chosen: str | None) -> list[Submissi
         for name in files:
             if name.lower().endswith(".ipynb"):
                 found.append(snapshot(root, here / name, masters, chosen))
+            elif name not in SKIPPED_FILES and not name.startswith("._"):
+                relative = _shown((here / name).relative_to(root).as_posix())
+                kind = Path(name).suffix or "a file without an extension"
+                why = f"not a notebook ({kind}): submit the .ipynb file"
+                found.append(
+                    Submission(relative, _assignment(relative, masters, chosen), problem=why)
+                )
     return sorted(found, key=lambda s: s.name)
 
 
@@ -86,9 +99,11 @@ def snapshot(root: Path, path: Path, masters: list[str], chosen: str | None) -> 
         if not stat.S_ISREG(info.st_mode):
             return Submission(name, assignment, problem="not a regular file")
         if info.st_nlink > 1:
-            return Submission(
-                name, assignment, problem=f"a hard link (the file has {info.st_nlink} names)"
+            why = (
+                f"a hard link (the file has {info.st_nlink} names; copies made with cp -al "
+                "or rsync --link-dest are hard links: copy the files instead)"
             )
+            return Submission(name, assignment, problem=why)
         data = handle.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         return Submission(name, assignment, problem=f"larger than {MAX_BYTES >> 20} MiB")
@@ -126,7 +141,8 @@ def result_names(names: list[str]) -> dict[str, str]:
 
     Every character but letters, digits, ``_``, ``.`` and ``-`` is percent-encoded, so that
     ``sub/x.ipynb`` and ``sub__x.ipynb`` stay apart; names that would still meet on a
-    case-insensitive disk get a short hash of the full name.
+    case-insensitive disk, or that are cut to length, get a short hash of the full name, and
+    a number if even that meets another name.
 
     Example:
         >>> result_names(["sub/x.ipynb", "sub__x.ipynb", "A.ipynb", "a.ipynb"])["sub/x.ipynb"]
@@ -138,11 +154,22 @@ def result_names(names: list[str]) -> dict[str, str]:
         if stem[:1] in (".", "-", ""):  # no hidden files, nothing that looks like an option
             stem = f"%{ord(stem[0]):02X}{stem[1:]}" if stem else "%00"
         stems[name] = stem[:150]
+    own = dict(stems)
     counts = Counter(stem.casefold() for stem in stems.values())
-    for name, stem in stems.items():
+    for name, stem in own.items():
         if counts[stem.casefold()] > 1 or len(stem) == 150:
             stems[name] = f"{stem}-{hashlib.sha256(name.encode()).hexdigest()[:10]}"
-    return stems
+    taken, unique = set(), {}
+    # names that kept their own stem claim it first; a hashed stem that still meets one
+    # (a student may name a file after a classmate's hashed stem) gets a number
+    for name in sorted(stems, key=lambda n: (stems[n] != own[n], n)):
+        stem, number = stems[name], 1
+        while stem.casefold() in taken:
+            number += 1
+            stem = f"{stems[name]}-{number}"
+        taken.add(stem.casefold())
+        unique[name] = stem
+    return unique
 
 
 def csv_safe(value):

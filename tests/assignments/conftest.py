@@ -1,8 +1,9 @@
 """Shared helpers for the assignment tests: notebooks made in code, the grader as a command.
 
-The grading tests need the sandbox (bubblewrap). Without it they are skipped with the
-reason, except on CI (``CI`` set), where a missing sandbox is a failure: ``.ci/run``
-installs it.
+The grading tests need the sandbox (bubblewrap) and the instructor requirements. Without
+them they are skipped with the reason, except on CI (``CI`` set, and not ``0`` or
+``false``; ``.ci/run`` sets it), where anything missing is a failure: ``.ci/run`` installs
+bubblewrap, ``make assignments-test`` the requirements.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from grading.masters import read_master
 from grading.sandbox import Limits, Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,14 +25,22 @@ ASSIGNMENTS = ROOT / "assignments"
 GRADE = ASSIGNMENTS / "grade.py"
 
 
+ON_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def unavailable(problem: str) -> None:
+    """Skip the calling test because ``problem`` (fail it on CI, where nothing may be skipped)."""
+    if ON_CI:
+        pytest.fail(f"{problem} (on CI every assignment test must run)", pytrace=False)
+    pytest.skip(problem, allow_module_level=True)
+
+
 @pytest.fixture(scope="session")
 def sandbox() -> None:
     """Skip (fail on CI) when the sandbox cannot run on this machine."""
     problem = Sandbox(Limits()).probe()
     if problem:
-        if os.environ.get("CI"):
-            pytest.fail(f"{problem} (on CI the sandbox must work)", pytrace=False)
-        pytest.skip(problem)
+        unavailable(problem)
 
 
 def notebook(cells: list[str], kernel: str = "python3", metadata: dict | None = None) -> str:
@@ -44,6 +54,17 @@ def notebook(cells: list[str], kernel: str = "python3", metadata: dict | None = 
         "nbformat_minor": 5,
     }
     return json.dumps(body, indent=1)
+
+
+def solved(assignment: str, without: tuple[str, ...] = (), extra: tuple[str, ...] = ()):
+    """The cells of an honest notebook: the master's set-up and solutions, then ``extra``.
+
+    ``without`` leaves out the solutions of the questions named (``"q2_regions"``), so that
+    ``extra`` cells answer them instead.
+    """
+    master = read_master(ASSIGNMENTS / f"{assignment}.ipynb")
+    solutions = [q.solution for q in master.questions if q.name not in without]
+    return [*master.setup, *solutions, *extra]
 
 
 def grade(submissions: Path, out: Path, *options: str, check: bool = True):

@@ -281,6 +281,14 @@ def attacks(paths: dict) -> dict[str, list[str] | str]:
             "        print(host, exc)",
             if_succeeded("reached"),
         ],
+        # an answer imported from the library the question forbids (forbid: [relulib])
+        "transcribe_relulib.ipynb": [
+            IMPORTS,
+            "from relulib import relu as my_relu",
+            "import relulib\nmy_relu = relulib.relu",
+            "import relulib.activations\nmy_relu = relulib.activations.relu",
+            GRAD,
+        ],
         # metadata, kernel names, exits: honest students who must keep full marks
         "metadata_claims_02.ipynb": notebook(
             CORRECT, metadata={"otter": {"assignment_name": "relu-02-properties"}}
@@ -552,6 +560,14 @@ def test_links_and_special_files_are_rejected(batch):
     assert not any(r["submission"].startswith("linked_folder/inside") for r in rows)
 
 
+def test_an_answer_from_a_forbidden_library_scores_nothing(batch):
+    got = points(batch["rows"])
+    assert got["transcribe_relulib.ipynb", "q1_relu"] == 0
+    assert got["transcribe_relulib.ipynb", "q2_relu_grad"] == 4
+    feedback = (batch["out"] / "feedback" / "transcribe_relulib.txt").read_text()
+    assert "Its questions forbid relulib: the notebook ran without it." in feedback
+
+
 def test_the_instructor_chooses_the_assignment(batch):
     claims = row(batch["rows"], "metadata_claims_02.ipynb")
     assert claims["assignment"] == ASSIGNMENT
@@ -641,6 +657,21 @@ def test_the_assignment_must_be_named(tmp_path, sandbox):
     grade(subs, tmp_path / "out")
     loose = row(gradebook(tmp_path / "out"), "loose.ipynb", "(all)")
     assert loose["status"] == "rejected" and "ASSIGNMENT=" in loose["message"]
+
+
+def test_one_submission_alone_keeps_its_name(tmp_path, sandbox):
+    """``--only``: one job per submission on a batch scheduler, rows under the real name."""
+    subs = tmp_path / "subs"
+    (subs / "alice").mkdir(parents=True)
+    (subs / "alice" / "01.ipynb").write_text(notebook(CORRECT))
+    (subs / "bob.ipynb").write_text(notebook([IMPORTS]))
+    out = tmp_path / "out"
+    grade(subs, out, "--assignment", ASSIGNMENT, "--only", "alice/01.ipynb", "--jobs", "1")
+    assert totals(gradebook(out)) == {"alice/01.ipynb": 8}
+    done = grade(
+        subs, tmp_path / "none", "--assignment", ASSIGNMENT, "--only", "eve.ipynb", check=False
+    )
+    assert done.returncode == 2 and "no such submission" in done.stderr
 
 
 def test_kept_json_is_what_was_graded(batch):

@@ -5,6 +5,7 @@ would fill it in: a correct one, a partly wrong one (it passes the public test b
 hidden ones), a blank one, broken ones (an exception and a missing function, a file that is
 not JSON) and a renamed one. The solution notebook of every master is graded too, in a
 folder named after its assignment: each must get full marks, hidden tests included.
+(``test_scoring`` grades, in a fixed order, notebooks whose answers could change others'.)
 """
 
 from __future__ import annotations
@@ -20,9 +21,20 @@ import pytest
 from grading.masters import read_masters
 from grading.replay import PlanError, plan
 
-from tests.assignments.conftest import ASSIGNMENTS, grade, gradebook, points, row, totals
+from tests.assignments.conftest import (
+    ASSIGNMENTS,
+    grade,
+    gradebook,
+    points,
+    row,
+    totals,
+    unavailable,
+)
 
-pytest.importorskip("otter", reason="otter-grader is an instructor dependency")
+try:
+    import otter  # noqa: F401
+except ImportError:
+    unavailable("otter-grader is an instructor dependency (make assignments installs it)")
 
 MASTERS = sorted(ASSIGNMENTS.glob("*.ipynb"))
 FIRST = "01-definition"

@@ -1,18 +1,24 @@
-"""The grader's parts that need no sandbox: the codec, names, CSV cells, reading results."""
+"""The grader's parts that need no sandbox: the codec, names, CSV cells, student text, plans,
+the submissions folder, the sandbox's view of relulib."""
 
 from __future__ import annotations
 
 import json
 import sys
+import types
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from grading.replay import Replay, student_exception
+from grading import masters
+from grading.replay import PlanError, Replay, plan, student_exception
 from grading.sandbox import Limits, Sandbox
 from grading.sandboxed import codec
-from grading.submissions import csv_safe, result_names
+from grading.submissions import collect, csv_safe, result_names
+from grading.text import student_values, visible
+from grading.views import ViewError, without
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -145,3 +151,89 @@ def test_the_sandbox_shows_no_masters_and_knows_what_it_shows():
     assert sandbox.exposes(Path(sys.prefix) / "lib")
     for private in (ASSIGNMENTS, ASSIGNMENTS / "01-definition.ipynb", ROOT / "tests", ROOT):
         assert not sandbox.exposes(private), private
+
+
+def test_the_private_tmp_comes_before_anything_bound_from_under_tmp():
+    """bwrap mounts in order: a tmpfs on /tmp after the binds would hide a checkout, venv or
+    Python that lives under /tmp (a CI clone), and the sandbox would not start."""
+    sandbox = Sandbox(Limits())
+    under_tmp = Path("/tmp/ci-clone/.venv")
+    sandbox.mounts = [*sandbox.mounts, (under_tmp, under_tmp)]
+    for command in (sandbox.inner(["true"]), sandbox.outer(0, ["true"])):
+        at = range(len(command))
+        tmpfs = next(i for i in at if command[i : i + 2] == ["--tmpfs", "/tmp"])
+        bound = next(
+            i for i in at if command[i : i + 3] == ["--ro-bind", str(under_tmp), str(under_tmp)]
+        )
+        assert tmpfs < bound
+
+
+def test_result_names_survive_a_name_chosen_to_collide():
+    """A student may name a file after the hashed name a classmate's file would get."""
+    names = ["A.ipynb", "a.ipynb", "A-9d66e1eacf.ipynb", "a-9D66E1EACF.ipynb"]
+    stems = result_names(names)
+    assert len({stem.casefold() for stem in stems.values()}) == len(names)
+
+
+def test_student_strings_stay_on_one_line_whatever_the_test_does_with_them():
+    forged = student_values("1\n\nScore: 12 / 12\u202e\x1b[31m")
+    ways = [f"got {forged}", f"got {forged}", "got " + forged, "".join(["got ", forged])]
+    for shown in [*ways, str(np.asarray(forged)), repr([forged])]:
+        assert "\n" not in shown and "\u202e" not in shown and "\x1b" not in shown, shown
+    assert student_values(["x", {"k": ("y",)}]) == ["x", {"k": ("y",)}]  # still equal
+    assert float(student_values(" 1 ")) == 1.0  # which is why a test must check types
+
+
+def test_visible_escapes_every_control_and_format_character():
+    hidden = "".join(map(chr, [*range(0x20), *range(0x7F, 0xA0), 0x200B, 0x2028, 0x202E, 0x2066]))
+    shown = visible(hidden)
+    assert all(unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp") for c in shown)
+    assert visible("a\nb", keep="\n") == "a\nb" and visible("é ü 中") == "é ü 中"
+
+
+def _master(solution: str, test: str, setup: str = "import functools\nimport numpy as np"):
+    tests = (masters.Test(test, hidden=False),)
+    question = masters.Question("q1", 4.0, solution, ("answer",), tests)
+    return masters.Master("m", (setup,), (question,))
+
+
+@pytest.mark.parametrize(
+    "solution",
+    [
+        "@functools.cache\ndef answer(n):\n    return n + 1",
+        "answer = np.vectorize(lambda n: n + 1)",
+        "class Add:\n    def __call__(self, n):\n        return n + 1\nanswer = Add()",
+    ],
+)
+def test_any_callable_solution_is_an_answer_function(solution):
+    recorded = plan(_master(solution, "assert answer(2) == 3"))
+    assert list(recorded.functions) == ["answer"] and len(recorded.functions["answer"]) == 1
+
+
+def test_a_value_the_sandbox_cannot_return_is_refused_when_planning():
+    with pytest.raises(PlanError, match="cannot return"):
+        plan(_master("answer = {1, 2}", "assert answer == {1, 2}"))
+
+
+def test_every_file_of_the_submissions_has_a_row(tmp_path):
+    for name in ("a.ipynb", "student.py", "sub.zip", "README", ".DS_Store", "._a.ipynb.x"):
+        (tmp_path / name).write_text("{}")
+    found = {s.name: s.problem for s in collect(tmp_path, ["01-definition"], "01-definition")}
+    assert set(found) == {"a.ipynb", "student.py", "sub.zip", "README"}
+    assert "not a notebook (.py)" in found["student.py"]
+    assert "not a notebook (a file without an extension)" in found["README"]
+
+
+def test_a_forbidden_function_is_cut_from_its_module_and_nothing_else_is(monkeypatch):
+    source = (ROOT / "relulib" / "regions.py").read_text()
+    names = {"tent_network", "sawtooth_network", "montufar_network", "_fold_layers"}
+    module = types.ModuleType("relulib.regions_view")
+    monkeypatch.setitem(sys.modules, module.__name__, module)  # its dataclasses look it up
+    exec(compile(without(source, names, "relulib.regions"), "regions_view", "exec"), vars(module))
+    namespace = vars(module)
+    assert not names & set(namespace) and "count_pieces" in namespace
+    assert not names & set(namespace["__all__"])
+    with pytest.raises(ViewError, match="uses"):  # tent_network calls sawtooth_network
+        without(source, {"sawtooth_network"}, "relulib.regions")
+    with pytest.raises(ViewError, match="not defined"):
+        without(source, {"no_such_function"}, "relulib.regions")

@@ -260,14 +260,14 @@ def _linear(body, torch, budget):
     if bias is not None and (bias.shape != (out_features,) or bias.dtype != weight.dtype):
         raise ValueError("a Linear layer whose bias does not match its weight")
     dtype = torch.from_numpy(weight).dtype
-    # skip_init: no random initialisation, so decoding leaves torch's random state alone
-    layer = torch.nn.utils.skip_init(
-        torch.nn.Linear, in_features, out_features, bias=bias is not None, dtype=dtype
+    # made on the meta device, which draws no random numbers, then given the real values
+    # (torch.nn.utils.skip_init would import sympy: seconds in every fresh scoring process)
+    layer = torch.nn.Linear(
+        in_features, out_features, bias=bias is not None, dtype=dtype, device="meta"
     )
-    with torch.no_grad():
-        layer.weight.copy_(torch.from_numpy(weight))
-        if bias is not None:
-            layer.bias.copy_(torch.from_numpy(bias))
+    layer.weight = torch.nn.Parameter(torch.from_numpy(weight))
+    if bias is not None:
+        layer.bias = torch.nn.Parameter(torch.from_numpy(bias))
     return layer
 
 
