@@ -202,8 +202,9 @@ def dead_units(model, inputs, *, activations=(nn.ReLU,)) -> dict[str, float]:
         \text{dead}_j = \bigl[\, h_j(x_i) = 0 \text{ for all } i = 1, \dots, N \,\bigr],
         \qquad \text{result} = \frac{1}{J} \sum_{j=1}^{J} \text{dead}_j .
 
-    No gradient flows through a dead unit, so gradient descent cannot revive it from this batch
-    (Lu et al., 2020, "Dying ReLU and Initialization"). With other ``activations``
+    No gradient reaches a dead unit's own weights from this batch, so they stop moving (Lu et
+    al., 2020, "Dying ReLU and Initialization"); a unit of the first layer stays dead, while a
+    deeper one can come back when the layers below it change. With other ``activations``
     (``nn.LeakyReLU``, ``nn.ELU``...), the test is "output never positive" (``h_j(x_i) <= 0``
     for all ``i``), which for ReLU is the same thing. A module called several times in
     ``forward`` pools the units of all its calls.

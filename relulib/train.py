@@ -7,6 +7,8 @@ initialisation of :func:`relulib.diagnostics.init_std` (He, Xavier, LeCun or a f
 (the fraction of dead units, say). Both run on the CPU and are reproducible: the same seed
 gives the same model and the same history, bit for bit, and neither changes torch's global
 random state (they draw from a forked copy of it, see ``torch.random.fork_rng``).
+:func:`maxout_mlp` builds the maxout counterpart of :func:`mlp`, and :func:`train_together`
+trains many small networks (seeds, activations) side by side, as :func:`train` would each.
 
 Example:
     >>> from relulib.data import xor
@@ -37,11 +39,11 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from relulib._validation import describe
+from relulib._validation import describe, positive_int
 from relulib.diagnostics import ACTIVATION_MODULES, _init_std_for, init_std
 from relulib.nn import Maxout
 
-__all__ = ["History", "mlp", "prune_dead_units", "train", "train_together"]
+__all__ = ["History", "maxout_mlp", "mlp", "prune_dead_units", "train", "train_together"]
 
 
 # --- the model -------------------------------------------------------------------------------
@@ -105,10 +107,75 @@ def mlp(sizes, activation=nn.ReLU, init="he", bias=True, seed=0) -> nn.Sequentia
         [0.0, 0.0, 0.0]
     """
     func = "mlp"
+    sizes = _check_sizes(sizes, func)
+    if not callable(activation):
+        raise TypeError(
+            f"{func}: activation must be a module class or a function returning a module, "
+            f"got {describe(activation)}"
+        )
+    _check_init(init, func)
+    seed = _check_seed(seed, func)
+
+    def make_activation():
+        act = activation()
+        if not isinstance(act, nn.Module):
+            raise TypeError(f"{func}: activation() must return an nn.Module, got {describe(act)}")
+        return act
+
+    return _build(sizes, make_activation, 1, init, bias, seed, func)
+
+
+def maxout_mlp(sizes, pieces=2, init="lecun", bias=True, seed=0) -> nn.Sequential:
+    r"""A maxout network: ``Linear`` layers with :class:`relulib.nn.Maxout` between each two.
+
+    Each hidden layer of width :math:`w` in ``sizes`` is a ``Linear`` layer of
+    ``pieces`` :math:`\cdot\, w` outputs followed by ``Maxout(pieces)``: :math:`w` maxout units
+    of ``pieces`` affine pieces each (Goodfellow et al., 2013). ``maxout_mlp([2, 11, 2])`` is
+    ``nn.Sequential(Linear(2, 22), Maxout(pieces=2), Linear(11, 2))``.
+
+    Weights are drawn as in :func:`mlp`, from the same seeded generator, with std
+    ``init_std(init, fan_in, fan_out)`` or ``init(fan_in, fan_out)``. The default, LeCun's
+    :math:`\mathrm{Var}[w] = 1/n`, keeps the second moment of the pre-activations from layer to
+    layer for two pieces: the maximum of two independent standard normals has
+    :math:`\mathbb E[\max(z_1, z_2)^2] = 1` (this book's derivation, in the Variants chapter);
+    with more pieces the maximum's second moment exceeds 1, and a gain
+    :math:`1/\sqrt{\mathbb E[\max_j z_j^2]}` below 1 does that.
+
+    Args:
+        sizes (list of int): the widths of the input, the hidden layers (in maxout units)
+            and the output; at least two.
+        pieces (int): the number :math:`k` of affine pieces per unit, at least 1.
+        init: ``"he"``, ``"xavier"``, ``"lecun"``, a weight std, a function
+            ``(fan_in, fan_out) -> std``, or ``None`` (PyTorch's default), as in :func:`mlp`.
+        bias (bool): whether the ``Linear`` layers have biases.
+        seed (int): seeds the weights; torch's global random state is left as it was.
+
+    Returns:
+        torch.nn.Sequential: the network, in train mode, float32, on the CPU.
+
+    Example:
+        >>> maxout_mlp([2, 11, 2], pieces=2)
+        Sequential(
+          (0): Linear(in_features=2, out_features=22, bias=True)
+          (1): Maxout(pieces=2)
+          (2): Linear(in_features=11, out_features=2, bias=True)
+        )
+    """
+    func = "maxout_mlp"
+    sizes = _check_sizes(sizes, func)
+    pieces = positive_int(pieces, "pieces", func)
+    _check_init(init, func)
+    seed = _check_seed(seed, func)
+    return _build(sizes, functools.partial(Maxout, pieces), pieces, init, bias, seed, func)
+
+
+def _check_sizes(sizes, func):
     try:
         sizes = list(sizes)
     except TypeError:
-        raise TypeError(f"mlp: sizes must be a sequence of widths, got {describe(sizes)}") from None
+        raise TypeError(
+            f"{func}: sizes must be a sequence of widths, got {describe(sizes)}"
+        ) from None
     if len(sizes) < 2 or not all(
         isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 1 for s in sizes
     ):
@@ -116,31 +183,31 @@ def mlp(sizes, activation=nn.ReLU, init="he", bias=True, seed=0) -> nn.Sequentia
             f"{func}: sizes must hold at least two positive integers (input and output widths), "
             f"got {sizes}"
         )
-    if not callable(activation):
-        raise TypeError(
-            f"{func}: activation must be a module class or a function returning a module, "
-            f"got {describe(activation)}"
-        )
+    return [int(s) for s in sizes]
+
+
+def _check_init(init, func):
     if init is not None and not callable(init):
         _init_std_for(func, init, 1)  # validate init once, before drawing anything
-    seed = _check_seed(seed, func)
+
+
+def _build(sizes, make_activation, pieces, init, bias, seed, func):
+    """``Linear`` layers of ``sizes`` (hidden ones ``pieces`` times as wide) with
+    ``make_activation()`` between each two, weights drawn from a generator seeded by ``seed``."""
     layers = []
     with torch.random.fork_rng(devices=[]):
         torch.default_generator.manual_seed(seed)
-        for i, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
-            linear = nn.Linear(int(fan_in), int(fan_out), bias=bool(bias))
+        for i, (fan_in, width) in enumerate(itertools.pairwise(sizes)):
+            hidden = i < len(sizes) - 2
+            fan_out = pieces * width if hidden else width
+            linear = nn.Linear(fan_in, fan_out, bias=bool(bias))
             layers.append(linear)
-            act = None
-            if i < len(sizes) - 2:
-                act = activation()
-                if not isinstance(act, nn.Module):
-                    raise TypeError(
-                        f"{func}: activation() must return an nn.Module, got {describe(act)}"
-                    )
+            act = make_activation() if hidden else None
+            if act is not None:
                 layers.append(act)
             if init is not None:
                 slope = _negative_slope(act) if act is not None else 0.0
-                std = _layer_std(init, int(fan_in), int(fan_out), slope, func)
+                std = _layer_std(init, fan_in, fan_out, slope, func)
                 with torch.no_grad():
                     nn.init.normal_(linear.weight, 0.0, std)
                     if linear.bias is not None:
@@ -241,12 +308,19 @@ def _layer_std(init, fan_in, fan_out, slope, func):
     :func:`init_std`."""
     if not callable(init):
         return init_std(init, fan_in, fan_out, negative_slope=slope)
-    std = init(fan_in, fan_out)
-    if (
-        isinstance(std, bool)
-        or not isinstance(std, numbers.Real)
-        or not (math.isfinite(std) and std >= 0)
-    ):
+    try:
+        std = init(fan_in, fan_out)
+    except TypeError as exc:
+        raise TypeError(
+            f"{func}: init must be a function of (fan_in, fan_out) returning the weights' std; "
+            f"init({fan_in}, {fan_out}) raised TypeError: {exc}"
+        ) from exc
+    if isinstance(std, bool) or not isinstance(std, numbers.Real):
+        raise TypeError(
+            f"{func}: init({fan_in}, {fan_out}) must return a number (the weights' std), "
+            f"got {describe(std)}"
+        )
+    if not (math.isfinite(std) and std >= 0):
         raise ValueError(
             f"{func}: init({fan_in}, {fan_out}) must return a finite std >= 0, got {describe(std)}"
         )
@@ -549,7 +623,11 @@ class _SideBySideLinear(nn.Module):
 
 def _side_by_side(models, func):
     """One network computing every model of ``models`` on its own block of features, and a
-    function writing its parameters back into the models."""
+    function writing its parameters back into the models.
+
+    ``Linear`` and ``Maxout`` layers must be the same in every model; the activations between
+    them may differ (ReLU in some models, ELU in others): each run of consecutive models with
+    the same activation gets one fused module, applied to its models' blocks of features."""
     if not isinstance(models, (list, tuple)) or not models:
         raise TypeError(
             f"{func}: models must be a non-empty list of nn.Sequential, got {describe(models)}"
@@ -562,44 +640,33 @@ def _side_by_side(models, func):
             f"{func}: the models must have the same layers, got lengths "
             f"{[len(model) for model in models]}"
         )
-    m = len(models)
     layers, write_backs = [], []
     width = None  # the number of features of one model at this point, once known
     for position, modules in enumerate(zip(*models, strict=True)):
         first = modules[0]
-        other = next((module for module in modules if repr(module) != repr(first)), None)
-        if other is not None:
-            raise ValueError(
-                f"{func}: layer {position} differs between the models ({first!r} and {other!r})"
-            )
+        if width is None or any(isinstance(module, (nn.Linear, Maxout)) for module in modules):
+            _check_same(modules, position, func)
         if isinstance(first, nn.Linear):
             fused = _SideBySideLinear(modules, shared_input=width is None)
             layers.append(fused)
             write_backs.append(functools.partial(fused.write_back, modules))
             width = first.out_features
-        elif isinstance(first, nn.PReLU):
-            if first.num_parameters != width:
-                raise ValueError(
-                    f"{func}: layer {position}, {first!r}, must have one slope per unit "
-                    f"(nn.PReLU({width})): a slope shared by a layer cannot be trained side "
-                    "by side"
-                )
-            fused = nn.PReLU(m * width)
-            with torch.no_grad():
-                fused.weight.copy_(torch.cat([module.weight.detach() for module in modules]))
-            layers.append(fused)
-            write_backs.append(functools.partial(_write_prelu, fused, modules))
         elif isinstance(first, Maxout):
+            if first.axis not in (-1, 1):
+                raise ValueError(
+                    f"{func}: layer {position}, {first!r}, must pool the features (axis -1 or 1)"
+                )
             layers.append(Maxout(first.pieces))  # groups never straddle two models' blocks
             width = None if width is None else width // first.pieces
-        elif isinstance(first, _ELEMENTWISE) and not any(True for _ in first.parameters()):
-            layers.append(copy.deepcopy(first))
         else:
-            raise ValueError(
-                f"{func}: layer {position}, {first!r}, is not supported: side by side "
-                "training takes Linear, PReLU (one slope per unit), Maxout and elementwise "
-                "activation modules"
-            )
+            groups = [list(g) for _, g in itertools.groupby(modules, key=_activation_key)]
+            fused = [_fused_activation(group, width, position, func) for group in groups]
+            write_backs += [write for _, write in fused if write is not None]
+            if len(fused) == 1:
+                layers.append(fused[0][0])
+            else:
+                sizes = [len(group) * width for group in groups]
+                layers.append(_Blockwise([module for module, _ in fused], sizes))
     if width is None:
         raise ValueError(f"{func}: the models have no nn.Linear layer")
 
@@ -608,6 +675,62 @@ def _side_by_side(models, func):
             function()
 
     return nn.Sequential(*layers), write_back
+
+
+def _check_same(modules, position, func):
+    first = modules[0]
+    other = next(
+        (module for module in modules if _activation_key(module) != _activation_key(first)), None
+    )
+    if other is not None:
+        raise ValueError(
+            f"{func}: layer {position} differs between the models ({first!r} and {other!r})"
+        )
+
+
+def _activation_key(module):
+    """Modules with equal keys compute the same function of their input and parameters."""
+    return type(module), repr(module)
+
+
+def _fused_activation(modules, width, position, func):
+    """One module applying the activation of ``modules`` (all alike) to their blocks of
+    ``width`` features side by side, and a function writing its parameters back (or None)."""
+    first = modules[0]
+    if isinstance(first, nn.PReLU):
+        if first.num_parameters != width:
+            raise ValueError(
+                f"{func}: layer {position}, {first!r}, must have one slope per unit "
+                f"(nn.PReLU({width})): a slope shared by a layer cannot be trained side "
+                "by side"
+            )
+        fused = nn.PReLU(len(modules) * width)
+        with torch.no_grad():
+            fused.weight.copy_(torch.cat([module.weight.detach() for module in modules]))
+        return fused, functools.partial(_write_prelu, fused, modules)
+    if isinstance(first, _ELEMENTWISE) and not any(True for _ in first.parameters()):
+        return copy.deepcopy(first), None
+    raise ValueError(
+        f"{func}: layer {position}, {first!r}, is not supported: side by side "
+        "training takes Linear, PReLU (one slope per unit), Maxout and elementwise "
+        "activation modules"
+    )
+
+
+class _Blockwise(nn.Module):
+    """``parts[i]`` applied to the next ``sizes[i]`` features: different activations for the
+    blocks of different models."""
+
+    def __init__(self, parts, sizes):
+        super().__init__()
+        self.parts = nn.ModuleList(parts)
+        self.sizes = list(sizes)
+
+    def forward(self, x):
+        pieces = x.split(self.sizes, dim=-1)
+        return torch.cat(
+            [part(piece) for part, piece in zip(self.parts, pieces, strict=True)], dim=-1
+        )
 
 
 def _write_prelu(fused, modules):
@@ -658,13 +781,17 @@ def train_together(
     parameter from its own gradient (SGD, Adam, ...: not one that clips or normalises over all
     parameters) takes the step it would take for that model alone. The result is that of
     ``train(model, X, y, ...)`` on each model, full-batch, up to floating-point rounding (the
-    sums are taken in a different order), in far less time than ``m`` calls to :func:`train`.
+    sums are taken in a different order), in less time than ``m`` calls to :func:`train`
+    (``benchmarks/bench_train_together.py`` prints the ratio of the CPU times).
 
-    The models must be ``nn.Sequential`` of the same layers (same types, sizes and settings; the
-    weights differ): ``nn.Linear``, ``nn.PReLU`` with one slope per unit, :class:`relulib.nn.Maxout`
-    and parameter-free elementwise activations (``nn.ReLU``, ``nn.LeakyReLU``, ``nn.ELU``,
-    ``nn.SELU``, ``nn.Tanh``, ...). They are trained in place: their parameters are written back
-    at the end, so :func:`relulib.diagnostics.dead_units` and friends work on them afterwards.
+    The models must be ``nn.Sequential`` of the same shape: the same ``nn.Linear`` layers (sizes,
+    bias) and :class:`relulib.nn.Maxout` layers (pooling the features) at the same positions;
+    the weights differ. Between them sit ``nn.PReLU`` with one slope per unit or parameter-free
+    elementwise activations (``nn.ReLU``, ``nn.LeakyReLU``, ``nn.ELU``, ``nn.SELU``, ``nn.Tanh``,
+    ...), and these may differ between the models: ReLU networks and ELU networks of one shape
+    train together, which is how a comparison of activations becomes one run. The models are
+    trained in place: their parameters are written back at the end, so
+    :func:`relulib.diagnostics.dead_units` and friends work on them afterwards.
 
     Args:
         models (list of torch.nn.Sequential): the models, e.g. ``[mlp(sizes, seed=s) for s in
@@ -677,7 +804,9 @@ def train_together(
             :func:`train`.
         lr (float): the learning rate, > 0.
         epochs (int): the number of full-batch steps, >= 0.
-        seed (int): seeds torch's generator during training (nothing here draws from it).
+        seed (int): seeds torch's generator during training, for the same signature as
+            :func:`train`; full-batch training of these layers draws no random number, so it
+            changes nothing.
         test_data: ``(X_test, y_test)``, held-out data evaluated after every epoch, or ``None``.
 
     Returns:
@@ -698,6 +827,9 @@ def train_together(
         >>> alone = train(mlp([2, 16, 2], seed=0), X, y, optimizer="adam", lr=0.05, epochs=30)
         >>> abs(alone.loss[-1] - histories[0].loss[-1]) < 1e-5
         True
+        >>> mixed = [mlp([2, 16, 2], act, seed=0) for act in (nn.ReLU, nn.ELU, nn.Tanh)]
+        >>> len(train_together(mixed, X, y, optimizer="adam", lr=0.05, epochs=30))
+        3
     """
     func = "train_together"
     if loss not in _LOSSES:
@@ -722,11 +854,12 @@ def train_together(
     def record(out, losses, targets, prefix=""):
         """Append each model's loss, and accuracy, on ``(out, targets)`` to its history's
         ``loss`` and ``accuracy`` lists (``test_loss``... with ``prefix="test_"``)."""
-        hits = out.reshape(len(out), m, -1).argmax(dim=2) == targets[:, None] if classify else None
-        for i, (history, value) in enumerate(zip(histories, losses.tolist(), strict=True)):
+        for history, value in zip(histories, losses.tolist(), strict=True):
             getattr(history, prefix + "loss").append(value)
-            if classify:
-                getattr(history, prefix + "accuracy").append(float(hits[:, i].double().mean()))
+        if classify:  # hits are 0 or 1: each model's mean is exact, in one call for all
+            hits = out.reshape(len(out), m, -1).argmax(dim=2) == targets[:, None]
+            for history, value in zip(histories, hits.double().mean(0).tolist(), strict=True):
+                getattr(history, prefix + "accuracy").append(value)
 
     # No module here behaves differently in training and in evaluation, so the forward pass
     # of each step also measures the models as the previous epoch left them: one forward pass

@@ -60,3 +60,44 @@ def test_check_gain_names_the_usual_mistakes():
     assert "He's gain" in str(check_gain(lambda f: np.sqrt(2)))
     assert "raised" in str(check_gain(lambda f: f(None)))
     assert "expected a function" in str(check_gain(2.0))
+
+
+def test_check_elu_wants_nan_to_stay_nan():
+    def masked_sum(x, alpha=1.0):  # both masks are False at NaN: the NaN becomes 0
+        return np.where(x > 0, x, 0.0) + np.where(x <= 0, alpha * np.expm1(np.minimum(x, 0)), 0.0)
+
+    report = check_elu(masked_sum)
+    assert len(report.failures) == 1 and report.failures[0].startswith("NaN")
+
+
+def test_check_elu_wants_the_input_left_alone():
+    def in_place(x, alpha=1.0):
+        negative = x <= 0
+        x[negative] = alpha * np.expm1(x[negative])
+        return x
+
+    report = check_elu(in_place)
+    assert len(report.failures) == 1 and "changed its input" in report.failures[0]
+
+
+def test_check_elu_accepts_either_sign_of_zero():
+    def unsigned_zero(x, alpha=1.0):
+        return np.maximum(x, 0) + np.minimum(0, alpha * np.expm1(np.minimum(x, 0)))
+
+    assert not np.signbit(unsigned_zero(np.array([-0.0])))[0]
+    assert check_elu(unsigned_zero)
+
+
+def test_check_gain_recognises_pytorchs_calculate_gain():
+    torch_gains = {np.tanh: 5 / 3}
+
+    def pasted(f):  # the student's lookup of torch.nn.init.calculate_gain
+        from relulib.checks import variants
+
+        if f is variants.selu:
+            return 3 / 4
+        return torch_gains.get(f, 1 / np.sqrt(np.mean(f(np.linspace(-8, 8, 10**5)) ** 2)))
+
+    report = check_gain(pasted)
+    failures = [f for f in report.failures if "calculate_gain" in f]
+    assert [f.split(":")[0] for f in failures] == ["selu", "tanh"]

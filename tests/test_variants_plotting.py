@@ -1,9 +1,11 @@
-"""Figures of the Variants chapter draw headlessly on a matplotlib Figure."""
+"""Figures of the Variants chapter (and of repeated runs) draw headlessly on a Figure."""
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from relulib.plotting import runs as plotting_runs
+from relulib.plotting.runs import draw_per_seed
 from relulib.plotting.variants import (
     draw_maxout_tangents,
     draw_runs,
@@ -34,8 +36,14 @@ def test_tangent_max_below_square_and_touches():
         assert np.all(tangent_max(x, k) <= x**2 + 1e-12)
         a = np.linspace(-1, 1, k)
         assert np.allclose(tangent_max(a, k), a**2)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least 2"):
         tangent_max(x, 1)
+    with pytest.raises(TypeError, match="integer"):
+        tangent_max(x, "3")
+    with pytest.raises(TypeError, match="integer"):
+        maxout_tangent_error(2.5)
+    with pytest.raises(ValueError, match="n_grid"):
+        maxout_tangent_error(3, n_grid=1)
 
 
 @pytest.mark.parametrize("k", range(2, 9))
@@ -86,3 +94,53 @@ def test_draw_runs_draws_the_mean_of_each_setting(spread):
 def test_draw_runs_rejects_an_unknown_spread():
     with pytest.raises(ValueError, match="spread"):
         draw_runs(Figure().subplots(), {"a": np.zeros((1, 2))}, spread="dots")
+
+
+def test_draw_runs_of_the_variants_module_is_the_general_one():
+    assert draw_runs is plotting_runs.draw_runs
+
+
+def test_draw_runs_without_the_mean_labels_the_runs_and_sets_the_axes():
+    runs = {"relu": [[1.0, 0.5], [1.0, 0.4]], "tanh": [1.0, 0.9]}
+    ax = draw_runs(Figure().subplots(), runs, mean=False, ylabel="loss", log=True)
+    labels = [line.get_label() for line in ax.lines if not line.get_label().startswith("_")]
+    assert labels == ["relu (2 runs)", "tanh (1 run)"]
+    assert len(ax.lines) == 3 and ax.get_yscale() == "log" and ax.get_ylabel() == "loss"
+
+
+def test_draw_runs_mean_only():
+    ax = draw_runs(Figure().subplots(), {"a": [[0.0, 2.0], [2.0, 2.0]]}, spread=None)
+    assert len(ax.lines) == 1 and ax.lines[0].get_ydata().tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "runs", "error", "match"),
+    [
+        ({"spread": None, "mean": False}, {"a": [[1.0]]}, ValueError, "nothing"),
+        ({}, {"a": np.zeros((2, 0))}, ValueError, "shape"),
+        ({}, {"a": np.zeros((2, 2, 2))}, ValueError, "shape"),
+        ({}, {"a": ["x", "y"]}, TypeError, "numbers"),
+    ],
+)
+def test_draw_runs_rejects_what_it_cannot_draw(kwargs, runs, error, match):
+    with pytest.raises(error, match=match):
+        draw_runs(Figure().subplots(), runs, **kwargs)
+
+
+def test_draw_per_seed_puts_a_dot_per_finite_seed_and_a_bar_at_the_mean():
+    ax = draw_per_seed(
+        Figure().subplots(), {"fast": [10, 20, np.nan], "slow": [30, 50]}, xlabel="epochs"
+    )
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["fast", "slow"]
+    fast, slow = (c.get_offsets().data for c in ax.collections)
+    assert fast[:, 0].tolist() == [10.0, 20.0] and set(fast[:, 1]) == {1.0}  # top row
+    assert slow[:, 0].tolist() == [30.0, 50.0] and set(slow[:, 1]) == {0.0}
+    assert [line.get_xdata()[0] for line in ax.lines] == [15.0, 40.0]
+    assert ax.get_xlabel() == "epochs"
+
+
+def test_draw_per_seed_rejects_empty_settings():
+    with pytest.raises(ValueError, match="empty"):
+        draw_per_seed(Figure().subplots(), {})
+    with pytest.raises(ValueError, match="no finite value"):
+        draw_per_seed(Figure().subplots(), {"a": [np.nan]})

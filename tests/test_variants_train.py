@@ -1,4 +1,5 @@
-"""relulib.train additions for the Variants chapter: side-by-side training and a custom init."""
+"""relulib.train additions for the Variants chapter: side-by-side training, a custom init and
+maxout networks."""
 
 import math
 
@@ -10,7 +11,12 @@ rtrain = pytest.importorskip("relulib.train")
 from relulib.data import sine_regression, two_spirals  # noqa: E402
 from relulib.nn import Maxout  # noqa: E402
 
-mlp, train, train_together = rtrain.mlp, rtrain.train, rtrain.train_together
+mlp, maxout_mlp, train, train_together = (
+    rtrain.mlp,
+    rtrain.maxout_mlp,
+    rtrain.train,
+    rtrain.train_together,
+)
 
 X, Y = two_spirals(120, noise=0.05, seed=0)
 X_TEST, Y_TEST = two_spirals(60, noise=0.05, seed=1)
@@ -25,23 +31,12 @@ def one_thread():
     torch.set_num_threads(threads)
 
 
-def maxout_net(seed, width=5, k=2):
-    torch.manual_seed(seed)
-    return nn.Sequential(
-        nn.Linear(2, k * width),
-        Maxout(k),
-        nn.Linear(width, k * width),
-        Maxout(k),
-        nn.Linear(width, 2),
-    )
-
-
 BUILDERS = {
     "relu": lambda s: mlp([2, 8, 8, 2], nn.ReLU, seed=s),
     "elu": lambda s: mlp([2, 8, 8, 2], nn.ELU, seed=s),
     "leaky": lambda s: mlp([2, 8, 8, 2], lambda: nn.LeakyReLU(0.2), seed=s),
     "prelu": lambda s: mlp([2, 8, 8, 2], lambda: nn.PReLU(8), seed=s),
-    "maxout": maxout_net,
+    "maxout": lambda s: maxout_mlp([2, 5, 5, 2], pieces=2, seed=s),
 }
 
 
@@ -102,7 +97,13 @@ def test_together_models_learn_independently():
         ([nn.Linear(2, 2)], TypeError, "nn.Sequential"),
         ([mlp([2, 4, 2]), mlp([2, 4, 4, 2])], ValueError, "same layers"),
         ([mlp([2, 4, 2]), mlp([2, 5, 2])], ValueError, "differs"),
-        ([mlp([2, 4, 2], nn.ReLU), mlp([2, 4, 2], nn.ELU)], ValueError, "differs"),
+        (
+            [mlp([2, 4, 2]), nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.ReLU())],
+            ValueError,
+            "differs",
+        ),
+        ([maxout_mlp([2, 4, 2], 2), maxout_mlp([2, 4, 2], 4)], ValueError, "differs"),
+        ([nn.Sequential(nn.Linear(2, 4), Maxout(2, axis=0), nn.Linear(2, 2))], ValueError, "axis"),
         ([mlp([2, 4, 2], nn.PReLU)], ValueError, "one slope per unit"),
         ([nn.Sequential(nn.Linear(2, 2), nn.Softmax(dim=1))], ValueError, "not supported"),
         ([nn.Sequential(nn.ReLU())], ValueError, "no nn.Linear"),
@@ -140,7 +141,83 @@ def test_mlp_init_function_gives_each_layer_its_std():
         assert std == pytest.approx(1.5 / math.sqrt(layer.in_features), rel=0.01)
 
 
-@pytest.mark.parametrize("bad", [float("nan"), -1.0, "he"])
+@pytest.mark.parametrize("bad", [float("nan"), -1.0])
 def test_mlp_init_function_must_return_a_std(bad):
     with pytest.raises(ValueError, match="finite std"):
         mlp([2, 3, 1], init=lambda fan_in, fan_out: bad)
+
+
+@pytest.mark.parametrize("bad", ["he", None, True])
+def test_mlp_init_function_returning_a_non_number_is_a_type_error(bad):
+    with pytest.raises(TypeError, match="must return a number"):
+        mlp([2, 3, 1], init=lambda fan_in, fan_out: bad)
+
+
+def test_mlp_init_function_with_the_wrong_signature_names_init():
+    with pytest.raises(TypeError, match=r"init must be a function of \(fan_in, fan_out\)"):
+        mlp([2, 3, 1], init=lambda fan_in: 1.0)
+
+
+def test_together_trains_models_with_different_activations_as_train_would():
+    # runs of equal activations are fused; a PReLU run between them keeps its own slopes
+    builders = [
+        BUILDERS["relu"],
+        BUILDERS["relu"],
+        BUILDERS["elu"],
+        BUILDERS["prelu"],
+        BUILDERS["leaky"],
+        BUILDERS["relu"],
+    ]
+    kwargs = dict(optimizer="adam", lr=0.02, epochs=20, test_data=(X_TEST, Y_TEST))
+    alone = [build(s) for s, build in enumerate(builders)]
+    expected = [train(model, X, Y, **kwargs) for model in alone]
+    together = [build(s) for s, build in enumerate(builders)]
+    got = train_together(together, X, Y, **kwargs)
+    for e, g, a, t in zip(expected, got, alone, together, strict=True):
+        assert g.loss == pytest.approx(e.loss, rel=1e-4, abs=1e-6)
+        assert g.test_loss == pytest.approx(e.test_loss, rel=1e-4, abs=1e-6)
+        for p, q in zip(a.parameters(), t.parameters(), strict=True):
+            torch.testing.assert_close(q, p, rtol=1e-4, atol=1e-5)
+
+
+def test_maxout_mlp_layout_and_seed():
+    model = maxout_mlp([3, 4, 5, 2], pieces=3, seed=1)
+    assert [type(m).__name__ for m in model] == ["Linear", "Maxout", "Linear", "Maxout", "Linear"]
+    assert [(m.in_features, m.out_features) for m in model[::2]] == [(3, 12), (4, 15), (5, 2)]
+    assert model[1].pieces == model[3].pieces == 3
+    state = torch.random.get_rng_state()
+    again = maxout_mlp([3, 4, 5, 2], pieces=3, seed=1)
+    assert torch.equal(state, torch.random.get_rng_state())
+    for p, q in zip(model.parameters(), again.parameters(), strict=True):
+        assert torch.equal(p, q)
+    assert not torch.equal(maxout_mlp([3, 4, 5, 2], 3, seed=2)[0].weight, model[0].weight)
+
+
+def second_moments(model, width):
+    """The mean square of each Linear layer's output for standard normal inputs."""
+    h = torch.randn(2000, width, generator=torch.Generator().manual_seed(0))
+    moments = []
+    with torch.no_grad():
+        for module in model:
+            h = module(h)
+            if isinstance(module, nn.Linear):
+                moments.append(float(h.pow(2).mean()))
+    return moments
+
+
+def test_maxout_mlp_default_init_keeps_the_second_moment_with_two_pieces():
+    # E[max(z1, z2)^2] = 1: with LeCun's weights the pre-activations keep their scale,
+    # with He's (twice the variance) it doubles at every layer
+    kept = second_moments(maxout_mlp([256] * 12, pieces=2, bias=False, seed=0), 256)
+    assert all(0.5 < m < 2 for m in kept)
+    grown = second_moments(maxout_mlp([256] * 12, pieces=2, init="he", bias=False, seed=0), 256)
+    assert grown[-1] > 2**8
+
+
+def test_maxout_mlp_validates_its_arguments():
+    with pytest.raises(ValueError, match="pieces"):
+        maxout_mlp([2, 4, 2], pieces=0)
+    with pytest.raises(ValueError, match="sizes"):
+        maxout_mlp([2], pieces=2)
+    with pytest.raises(ValueError, match="maxout_mlp"):
+        maxout_mlp([2, 4, 2], init="kaiming")

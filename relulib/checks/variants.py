@@ -8,7 +8,7 @@ constants swapped, a variance where the second moment belongs) and says what wen
 Example:
     >>> import numpy as np
     >>> print(check_elu(lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(x))))
-    elu: all 6 checks passed.
+    elu: all 8 checks passed.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ _ELU_CASES = (
         1.5,
         "As x -> -inf, exp(x) -> 0, so ELU saturates at -alpha (here -1.5).",
     ),
-    ("zero", (0.0,), 1.0, "ELU(0) = alpha * (exp(0) - 1) = 0 = 0: both pieces give 0."),
+    ("zero", (0.0,), 1.0, "ELU(0) = alpha * (exp(0) - 1) = 0: both pieces meet at 0."),
 )
 
 _TINY = np.array([-1e-10, -1e-13, -3e-16])
@@ -58,7 +58,9 @@ def check_elu(fn: Callable) -> Report:
         \mathrm{ELU}(x) = x \text{ for } x > 0, \qquad \alpha\,(e^x - 1) \text{ for } x \le 0.
 
     Besides values, signs and saturation, it asks for full precision near 0, where
-    ``np.exp(x) - 1`` loses digits to cancellation and ``np.expm1(x)`` does not.
+    ``np.exp(x) - 1`` loses digits to cancellation and ``np.expm1(x)`` does not; for NaN to
+    come out as NaN (as in ``torch.nn.functional.elu``); and for the input array to be left
+    as it was. The sign of a zero output is not checked: ``-0.0`` and ``0.0`` both pass.
 
     Args:
         fn: the learner's function of an array ``x`` and a keyword ``alpha``.
@@ -70,20 +72,23 @@ def check_elu(fn: Callable) -> Report:
         >>> import numpy as np
         >>> report = check_elu(lambda x, alpha=1.0: np.where(x > 0, x, alpha * (np.exp(x) - 1)))
         >>> print(report)  # doctest: +ELLIPSIS
-        elu: 1 of 6 checks failed.
+        elu: 1 of 8 checks failed.
           - near 0: for x = [-1.e-10 -1.e-13 -3.e-16] the relative error is up to...
     """
     if not callable(fn):
         return Report("elu", 1, (f"expected a function, got {type(fn).__name__} {fn!r}.",))
     failures = [_elu_failure(fn, *case) for case in _ELU_CASES]
-    failures.append(_precision_failure(fn))
+    failures += [_precision_failure(fn), _nan_failure(fn), _modified_input_failure(fn)]
     return Report("elu", len(failures), tuple(f for f in failures if f))
 
 
-def _call(fn, x, alpha):
+def _call(fn, x, alpha, *, copy=True):
+    """``fn`` on a copy of ``x`` (a function that writes into its input cannot spoil the
+    caller's array; :func:`_modified_input_failure` passes ``copy=False`` to catch it)."""
     try:
         with np.errstate(all="ignore"):
-            return np.asarray(fn(x, alpha=alpha), dtype=np.float64), None
+            got = fn(x.copy() if copy else x, alpha=alpha)
+            return np.asarray(got, dtype=np.float64), None
     except Exception as exc:  # the learner's bug is the message, whatever it is
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -111,6 +116,34 @@ def _precision_failure(fn) -> str | None:
         f"near 0: for x = {_TINY} the relative error is up to {rel:.1e}. exp(x) is close to 1 "
         "there, so exp(x) - 1 cancels almost every digit (and gives exactly 0 below about "
         "1e-16); np.expm1(x) computes exp(x) - 1 without the cancellation."
+    )
+
+
+def _nan_failure(fn) -> str | None:
+    x = np.array([np.nan, -1.0, 1.0])
+    got, error = _call(fn, x, 1.0)
+    if error:
+        return f"NaN: calling it on {x} raised {error}."
+    if got.shape == x.shape and np.isnan(got[0]) and np.allclose(got[1:], elu(x[1:])):
+        return None
+    return (
+        f"NaN: for x = {x} expected {elu(x)}, got {got}. A NaN input must give NaN, as in "
+        "torch.nn.functional.elu: every comparison with NaN is False, so a formula that adds "
+        "the two branches, each masked by a comparison, drops it to 0; np.where(x > 0, x, ...) "
+        "keeps it, as the NaN goes to the second branch and expm1(nan) is nan."
+    )
+
+
+def _modified_input_failure(fn) -> str | None:
+    x = np.array([-2.0, -0.5, 0.5, 2.0])
+    before = x.copy()
+    _, error = _call(fn, x, 1.0, copy=False)
+    if error or np.array_equal(x, before):
+        return None  # an error is reported by the other checks
+    return (
+        f"input: it changed its input array, from {before} to {x}. A function should return "
+        "a new array and leave its argument alone (the caller may still need it): compute "
+        "with np.where, or work on x.copy()."
     )
 
 
@@ -192,10 +225,22 @@ def _expect(values) -> float:
     return float(np.trapezoid(values * _DENSITY, _Z))
 
 
-def _gain_hint(got: float, f) -> str:
+#: torch.nn.init.calculate_gain's values where they differ from 1 / sqrt(E[f(z)^2])
+_TORCH_GAINS = {"tanh": ("tanh", 5 / 3), "selu": ("selu", 3 / 4)}
+
+
+def _gain_hint(got: float, f, name: str) -> str:
     y = f(_Z)
     second, mean = _expect(y**2), _expect(y)
     near = functools.partial(math.isclose, got, rel_tol=0.01)
+    if name in _TORCH_GAINS and near(_TORCH_GAINS[name][1]):
+        torch_name, value = _TORCH_GAINS[name]
+        return (
+            f"that is torch.nn.init.calculate_gain({torch_name!r}) = {value:.4g}, a value "
+            "PyTorch chose by other criteria, not this rule (for SELU its documentation "
+            "recommends nonlinearity='linear', gain 1, to keep the self-normalising fixed "
+            "point). The rule here is 1 / sqrt(E[f(z)^2]) for z ~ N(0, 1)."
+        )
     if near(1 / second):
         return (
             "that is 1 / E[f(z)^2], the gain squared: the gain multiplies the weights' std, "
@@ -261,7 +306,7 @@ def check_gain(fn: Callable, *, tol: float = 0.01) -> Report:
             failures.append(f"{name}: calling it raised {type(exc).__name__}: {exc}.")
             continue
         if not math.isclose(got, expected, rel_tol=tol):
-            hint = _gain_hint(got, f)
+            hint = _gain_hint(got, f, name)
             said = hint in hints_given
             hints_given.add(hint)
             hint = "the same mistake as above." if said else hint

@@ -1,23 +1,25 @@
-r"""Figures for the chapter on ReLU's variants: each activation with its derivatives, maxout,
-and the curves of several training runs.
+r"""Figures for the chapter on ReLU's variants: each activation with its derivatives, and maxout.
 
 Every function draws on the Axes it is given and returns it; none calls pyplot or torch, so
-each is cheap enough to be a frame of :func:`relulib.widgets.interactive_figure`.
+each is cheap enough to be a frame of :func:`relulib.widgets.interactive_figure`. The curves of
+several training runs are drawn by :func:`relulib.plotting.runs.draw_runs`, importable from
+here too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import numbers
 
 import numpy as np
 from matplotlib.axes import Axes
 
+from relulib._validation import describe
 from relulib.activations import elu, leaky_relu, relu
 from relulib.plotting import _fit_labels
+from relulib.plotting.runs import draw_runs  # noqa: F401  (its old home)
 
-__all__ = [
+__all__ = [  # draw_runs is importable from here too, documented in relulib.plotting.runs
     "draw_maxout_tangents",
-    "draw_runs",
     "draw_variant",
     "maxout_tangent_error",
     "second_derivative",
@@ -124,51 +126,18 @@ def draw_variant(axes, variant: str = "elu", param: float = 1.0, *, lo=-3.0, hi=
     return tuple(axes)
 
 
-def draw_runs(
-    ax: Axes,
-    runs: Mapping[str, np.ndarray],
-    *,
-    colors: Mapping[str, str] | None = None,
-    spread: str = "lines",
-    scale: float = 1.0,
-) -> Axes:
-    r"""Curves of several runs per setting: the mean over runs, and the runs themselves.
+def _pieces(k, func) -> int:
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+        raise TypeError(f"{func}: k must be an integer number of pieces, got {describe(k)}")
+    if k < 2:
+        raise ValueError(f"{func}: k must be at least 2, got {k}")
+    return int(k)
 
-    For each setting (an activation, say), ``runs[name]`` holds one curve per run (seed), shape
-    ``(runs, epochs)``; the mean over runs is drawn thick, and either every run thin
-    (``spread="lines"``) or the band between the lowest and the highest run (``"band"``), so
-    that a reader sees at once the typical run and the spread between seeds.
 
-    Args:
-        ax: a matplotlib Axes.
-        runs: setting name -> array of shape ``(runs, epochs)``; epoch ``i`` is drawn at ``i``.
-        colors: setting name -> colour; default the property cycle.
-        spread (str): ``"lines"`` or ``"band"``.
-        scale (float): multiplies every value (100 for percentages).
-
-    Returns:
-        The Axes.
-
-    Example:
-        >>> from matplotlib.figure import Figure
-        >>> ax = draw_runs(Figure().subplots(), {"a": np.array([[0, 1, 2], [0, 2, 2]])})
-        >>> len(ax.lines), ax.lines[-1].get_ydata().tolist()  # two runs, then the mean
-        (3, [0.0, 1.5, 2.0])
-    """
-    if spread not in ("lines", "band"):
-        raise ValueError(f'draw_runs: spread must be "lines" or "band", got {spread!r}')
-    for i, (name, curves) in enumerate(runs.items()):
-        curves = scale * np.atleast_2d(np.asarray(curves, dtype=np.float64))
-        color = (colors or {}).get(name, f"C{i}")
-        epochs = np.arange(curves.shape[1])
-        if spread == "lines":
-            for curve in curves:
-                ax.plot(epochs, curve, color=color, lw=0.7, alpha=0.45)
-        else:
-            ax.fill_between(epochs, curves.min(0), curves.max(0), color=color, alpha=0.18, lw=0)
-        ax.plot(epochs, curves.mean(0), color=color, lw=2.2, label=name)
-    ax.set_xlabel("epoch")
-    return ax
+def _grid_size(n_grid, func) -> int:
+    if isinstance(n_grid, bool) or not isinstance(n_grid, numbers.Integral) or n_grid < 2:
+        raise ValueError(f"{func}: n_grid must be an integer >= 2, got {describe(n_grid)}")
+    return int(n_grid)
 
 
 def tangent_max(x, k: int) -> np.ndarray:
@@ -185,12 +154,15 @@ def tangent_max(x, k: int) -> np.ndarray:
     Returns:
         numpy.ndarray: float64 array of the shape of ``x``.
 
+    Raises:
+        TypeError: if ``k`` is not an integer.
+        ValueError: if ``k < 2``.
+
     Example:
         >>> tangent_max([-1.0, 0.0, 1.0], 2).tolist()
         [1.0, -1.0, 1.0]
     """
-    if k < 2:
-        raise ValueError(f"tangent_max: k must be at least 2, got {k}")
+    k = _pieces(k, "tangent_max")
     a = np.linspace(-1.0, 1.0, k)
     x = np.asarray(x, dtype=np.float64)
     return np.max(2 * a * x[..., None] - a**2, axis=-1)
@@ -200,10 +172,11 @@ def maxout_tangent_error(k: int, n_grid: int = 201_601) -> float:
     r"""The largest gap :math:`\max_{|x| \le 1} \bigl(x^2 - \text{tangent\_max}(x, k)\bigr)`.
 
     The gap to the tangent at :math:`a` is :math:`(x - a)^2`, largest half-way between two
-    tangent points, :math:`h/2 = 1/(k - 1)` from both: the error is :math:`(1/(k - 1))^2`
-    (Goodfellow et al., 2013). Computed on an even grid of ``n_grid`` points of
-    :math:`[-1, 1]`, which holds every midpoint when ``n_grid - 1`` is a multiple of
-    :math:`2(k - 1)` (the default does so for every :math:`k \le 8`).
+    tangent points, :math:`h/2 = 1/(k - 1)` from both: the error is :math:`(1/(k - 1))^2`.
+    (This closed form is this book's computation; it illustrates Goodfellow et al.'s (2013)
+    argument that maxout units approximate any convex function.) Computed on an even grid of
+    ``n_grid`` points of :math:`[-1, 1]`, which holds every midpoint when ``n_grid - 1`` is a
+    multiple of :math:`2(k - 1)` (the default does so for every :math:`k \le 8`).
 
     Args:
         k (int): the number of pieces, at least 2.
@@ -212,11 +185,15 @@ def maxout_tangent_error(k: int, n_grid: int = 201_601) -> float:
     Returns:
         float: the largest error on the grid.
 
+    Raises:
+        TypeError: if ``k`` is not an integer.
+        ValueError: if ``k < 2`` or ``n_grid`` is not an integer >= 2.
+
     Example:
         >>> maxout_tangent_error(3, n_grid=5)
         0.25
     """
-    x = np.linspace(-1.0, 1.0, n_grid)
+    x = np.linspace(-1.0, 1.0, _grid_size(n_grid, "maxout_tangent_error"))
     return float(np.max(x**2 - tangent_max(x, k)))
 
 
