@@ -239,10 +239,10 @@ def _expected_dead_fraction(h: np.ndarray) -> float:
 def _dead_hint(h: np.ndarray, got: float) -> str:
     if not np.isfinite(h).all():
         return (
-            "This batch comes from a network that diverged. nan == 0 and inf == 0 are False, so "
-            "such a column counts as alive, and the dead fraction drops exactly when the "
-            "network blows up: a diverged run would look like a cure. A diverged batch has no "
-            "dead fraction: return nan when h holds a NaN or an infinity (np.isfinite)."
+            "nan == 0 and inf == 0 are False, so such a column counts as alive: the dead "
+            "fraction drops when the network blows up, and a diverged run looks like a cure. "
+            "A diverged batch has no dead fraction: return nan when h holds a NaN or an "
+            "infinity (np.isfinite)."
         )
     known = {
         float(np.mean(h == 0)): (
@@ -295,7 +295,7 @@ def check_dead_fraction(fn: Callable, *, diverged: bool = False) -> Report:
     """
     if not callable(fn):
         return _not_callable("dead_fraction", fn)
-    failures = []
+    failures, given = [], set()
     probes = _activation_probes() + (_diverged_probes() if diverged else [])
     for what, h in probes:
         original = h.copy()
@@ -305,7 +305,8 @@ def check_dead_fraction(fn: Callable, *, diverged: bool = False) -> Report:
             failures.append(f"{what}: {error}.")
         elif not _same_fraction(got, expected):
             failures.append(
-                f"{what}: expected {expected:.4g}, got {got:.4g}. " + _dead_hint(original, got)
+                f"{what}: expected {expected:.4g}, got {got:.4g}. "
+                + _once(_dead_hint(original, got), given)
             )
         if not np.array_equal(h, original, equal_nan=True):
             failures.append(f"{what}: your function changed its input; count, do not overwrite.")
