@@ -129,6 +129,14 @@ def test_layer_stds_names_the_grey_lines_inside_the_frame():
     assert labels["xavier"].get_va() == "bottom" and labels["xavier"].xyann[1] > 0
 
 
+def test_layer_stds_puts_a_name_below_a_line_that_ends_just_under_the_top():
+    # He's line drifts up and ends a little below its own peak, at the top of the plot
+    profiles = {"he": [1.0, 1.0, 1.1, 1.05], "xavier": [1.0, 1.0, 0.5, 0.25]}
+    ax = draw_layer_stds(axes(), profiles, init="xavier", depth=3)
+    (label,) = ax.texts
+    assert label.get_text() == "he" and label.get_va() == "top" and label.xyann[1] < 0
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
