@@ -188,12 +188,12 @@ def draw_layer_stds(
         ratios[name] = np.log2(stds[1 : depth + 1] / stds[1])
     top = max(ratio.max() for ratio in ratios.values())
     bottom = min(ratio.min() for ratio in ratios.values())
-    near_top = top - 0.1 * (top - bottom)
+    near_top = top - 0.25 * (top - bottom)
     for name, ratio in ratios.items():
         if name == init:
             continue
         ax.plot(layers, ratio, color=_OTHERS, lw=1)
-        # name the line at its end, below it if it ends in the top tenth of the plot (a
+        # name the line at its end, below it if it ends in the top quarter of the plot (a
         # label above would sit on the frame or the title), above it otherwise
         below = ratio[-1] >= near_top
         ax.annotate(
