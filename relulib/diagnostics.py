@@ -790,8 +790,10 @@ def softmax_confidence(model, inputs, *, complement=False) -> np.ndarray:
     to 1: far from the data a ReLU classifier's logits grow without bound and
     :math:`1 - \operatorname{conf}` can be :math:`10^{-40}` (Hein et al., 2019, "Why ReLU
     networks yield high-confidence predictions far away from the training data"). A row with
-    a NaN or infinite logit gets NaN. The forward pass runs in eval mode without gradients;
-    the model is left as it was.
+    a NaN or a :math:`+\infty` logit, or with every logit :math:`-\infty`, gets NaN; a single
+    :math:`-\infty` logit is a class of probability 0, as in ``torch.softmax`` (logits
+    ``[0, -inf]`` give confidence 1 and complement 0). The forward pass runs in eval mode
+    without gradients; the model is left as it was.
 
     Args:
         model (torch.nn.Module): a classifier returning logits of shape ``(N, K)``, ``K >= 2``.
@@ -831,10 +833,14 @@ def softmax_confidence(model, inputs, *, complement=False) -> np.ndarray:
         )
     z = logits.detach().to(torch.float64)
     log_total = torch.logsumexp(z, dim=1)
-    if not complement:
-        return torch.exp(z.max(dim=1).values - log_total).numpy()
-    others = z.scatter(1, z.argmax(dim=1, keepdim=True), -math.inf)
-    return torch.exp(torch.logsumexp(others, dim=1) - log_total).numpy()
+    if complement:
+        others = z.scatter(1, z.argmax(dim=1, keepdim=True), -math.inf)
+        result = torch.exp(torch.logsumexp(others, dim=1) - log_total)
+    else:
+        result = torch.exp(z.max(dim=1).values - log_total)
+    # NaN, +inf, or no finite logit: no probability is defined (torch.softmax agrees)
+    undefined = log_total.isnan() | log_total.isinf()
+    return result.masked_fill(undefined, math.nan).numpy()
 
 
 def along_ray(model, direction, origin=None) -> nn.Sequential:

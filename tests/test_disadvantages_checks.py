@@ -90,12 +90,54 @@ def test_wrong_dead_fraction_is_explained(fn, fragment):
     assert fragment in report.failures[0]
 
 
+def undefined_when_diverged(h):
+    if not np.isfinite(h).all():
+        return float("nan")
+    return float((h == 0).all(axis=0).mean())
+
+
+def test_diverged_batches_have_no_dead_fraction():
+    assert check_dead_fraction(undefined_when_diverged, diverged=True).passed
+    report = check_dead_fraction(lambda h: (h == 0).all(axis=0).mean(), diverged=True)
+    assert len(report.failures) == 2
+    assert "np.isfinite" in report.failures[0] and "Same reason" in report.failures[1]
+
+
+def test_only_nan_is_not_enough():
+    def nan_only(h):
+        return float("nan") if np.isnan(h).any() else float((h == 0).all(axis=0).mean())
+
+    report = check_dead_fraction(nan_only, diverged=True)
+    assert [f.split(":")[0] for f in report.failures] == ["an overflowed batch (an inf entry)"]
+
+
+def test_plain_answer_passes_without_the_diverged_probes():
+    # the chapter's part 1 and the assignment's question use the default probes
+    report = check_dead_fraction(lambda h: float((h == 0).all(axis=0).mean()))
+    assert report.passed and report.n_checks == 4
+    assert check_dead_fraction(undefined_when_diverged).passed
+
+
+def test_one_sample_and_negative_zero_probes():
+    report = check_dead_fraction(lambda h: np.mean((h == 0).all(axis=1)))
+    assert any(f.startswith("a batch of one sample") for f in report.failures)
+    signbit = check_dead_fraction(lambda h: np.mean((h == 0).all(axis=0) & ~np.signbit(h).any(0)))
+    assert any("-0.0" in f for f in signbit.failures)
+
+
 def test_dead_fraction_in_place_change_fails():
     def overwrite(h):
         h[h > 0] = 1.0
         return (h == 0).all(axis=0).mean()
 
     report = check_dead_fraction(overwrite)
+    assert any("changed its input" in f for f in report.failures)
+
+    def zero_the_nans(h):
+        h[np.isnan(h)] = 0.0
+        return undefined_when_diverged(h)
+
+    report = check_dead_fraction(zero_the_nans, diverged=True)
     assert any("changed its input" in f for f in report.failures)
 
 

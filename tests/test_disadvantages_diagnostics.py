@@ -60,10 +60,23 @@ def test_complement_resolves_what_rounds_to_one():
     assert doubt[1] == 0.0  # e^-1000 lies below float64's range
 
 
-def test_non_finite_logits_give_nan_rows_only():
-    z = torch.tensor([[float("nan"), 0.0], [float("inf"), 0.0], [1.0, 0.0]])
-    conf = softmax_confidence(Fixed(), z)
-    assert np.isnan(conf[:2]).all() and np.isfinite(conf[2])
+def test_nan_and_plus_infinite_logits_give_nan_rows_only():
+    inf = float("inf")
+    z = torch.tensor([[float("nan"), 0.0], [inf, 0.0], [-inf, -inf], [1.0, 0.0]])
+    for complement in (False, True):
+        conf = softmax_confidence(Fixed(), z, complement=complement)
+        assert np.isnan(conf[:3]).all() and np.isfinite(conf[3])
+
+
+def test_a_minus_infinite_logit_is_a_class_of_probability_zero():
+    inf = float("inf")
+    z = torch.tensor([[0.0, -inf], [-inf, 5.0]], dtype=torch.float64)
+    assert softmax_confidence(Fixed(), z).tolist() == [1.0, 1.0]
+    assert softmax_confidence(Fixed(), z, complement=True).tolist() == [0.0, 0.0]
+    three = torch.tensor([[-inf, 2.0, 2.0]], dtype=torch.float64)
+    expected = F.softmax(three, dim=1).max(dim=1).values.numpy()  # torch agrees: 1/2
+    np.testing.assert_allclose(softmax_confidence(Fixed(), three), expected, rtol=1e-15)
+    assert softmax_confidence(Fixed(), three, complement=True)[0] == pytest.approx(0.5)
 
 
 def test_confidence_leaves_the_model_as_it_was():
@@ -141,3 +154,24 @@ def test_along_ray_follows_the_models_dtype():
 def test_along_ray_rejects_bad_vectors(direction, origin, error, match):
     with pytest.raises(error, match=match):
         along_ray(nn.Linear(2, 2), direction, origin)
+
+
+special_rows = st.lists(
+    st.lists(
+        st.one_of(st.floats(-50, 50), st.sampled_from([math.inf, -math.inf, math.nan])),
+        min_size=3,
+        max_size=3,
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(special_rows)
+def test_confidence_is_undefined_exactly_where_torch_softmax_is(rows):
+    z = torch.tensor(rows, dtype=torch.float64)
+    torch_undefined = F.softmax(z, dim=1).isnan().any(dim=1).numpy()
+    for complement in (False, True):
+        conf = softmax_confidence(Fixed(), z, complement=complement)
+        np.testing.assert_array_equal(np.isnan(conf), torch_undefined)

@@ -113,3 +113,56 @@ def test_confidence_along_rays_is_a_log_plot_without_zeros():
     span = ax.patches[0]
     assert span.get_x() == 0.0 and span.get_width() == 1.5
     assert ax.get_xlim() == (0.0, 3.0) and ax.get_ylim()[1] == 1.0
+
+
+def test_layer_stds_names_the_grey_lines_inside_the_frame():
+    profiles = {
+        "he": [1.0, 2.0, 2.0, 2.0],
+        "xavier": [1.0, 1.0, 0.5, 0.25],
+        "small": [1, 1, 0.1, 0.01],
+    }
+    ax = draw_layer_stds(axes(), profiles, init="small", depth=3)
+    labels = {text.get_text(): text for text in ax.texts}
+    assert set(labels) == {"he", "xavier"}
+    # the highest line's name goes below its end, the others' above theirs
+    assert labels["he"].get_va() == "top" and labels["he"].xyann[1] < 0
+    assert labels["xavier"].get_va() == "bottom" and labels["xavier"].xyann[1] > 0
+
+
+def test_layer_stds_puts_a_name_below_a_line_that_ends_just_under_the_top():
+    # He's line drifts up and ends a little below its own peak, at the top of the plot
+    profiles = {"he": [1.0, 1.0, 1.1, 1.05], "xavier": [1.0, 1.0, 0.5, 0.25]}
+    ax = draw_layer_stds(axes(), profiles, init="xavier", depth=3)
+    (label,) = ax.texts
+    assert label.get_text() == "he" and label.get_va() == "top" and label.xyann[1] < 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"lo": 5, "hi": 5}, "lo < hi"),
+        ({"lo": -1, "hi": math.nan}, "lo < hi"),
+        ({"steps": 1}, "steps"),
+        ({"steps": "40"}, "steps"),
+        ({"confidence": lambda p: p}, "one number per point"),
+        ({"y": np.array([0, 1, 1])}, r"shape \(k,\)"),
+    ],
+)
+def test_confidence_map_validates(kwargs, match):
+    args = {
+        "confidence": lambda p: np.full(len(p), 0.7),
+        "X": np.zeros((2, 2)),
+        "y": np.array([0, 1]),
+        "lo": -1.0,
+        "hi": 1.0,
+        "steps": 10,
+    } | kwargs
+    with pytest.raises(ValueError, match=match):
+        draw_confidence_map(axes(), **args)
+
+
+def test_confidence_along_rays_validates():
+    with pytest.raises(ValueError, match="increasing"):
+        draw_confidence_along_rays(axes(), [0.0, 2.0, 1.0], {"a": [0.5, 0.1, 0.1]})
+    with pytest.raises(ValueError, match=r"doubts\['a'\]"):
+        draw_confidence_along_rays(axes(), [0.0, 1.0], {"a": [0.5, 0.1, 0.1]})

@@ -212,10 +212,38 @@ def _activation_probes() -> list[tuple[str, np.ndarray]]:
     h[2:, 3] = 0.0  # unit 3 fires on one sample only, so it is alive
     h[1, 3] = 0.7
     alive = np.abs(rng.normal(size=(4, 3))) + 0.1
-    return [("a batch with one dead unit", h), ("a batch with no dead unit", alive)]
+    all_dead = np.zeros((3, 4))
+    all_dead[1, :2] = -0.0  # torch.relu(-0.0) is -0.0: still zero
+    one_sample = np.array([[0.0, 2.5, 0.0, 0.0, 1.0]])
+    return [
+        ("a batch with one dead unit", h),
+        ("a batch with no dead unit", alive),
+        ("a batch where every unit is dead (some zeros are -0.0)", all_dead),
+        ("a batch of one sample", one_sample),
+    ]
+
+
+def _diverged_probes() -> list[tuple[str, np.ndarray]]:
+    nan = np.array([[0.0, np.nan, 1.0], [0.0, 0.0, 2.0]])
+    inf = np.array([[0.0, np.inf, 0.0], [0.0, 3.0, 0.0]])
+    return [("a diverged batch (NaN entries)", nan), ("an overflowed batch (an inf entry)", inf)]
+
+
+def _expected_dead_fraction(h: np.ndarray) -> float:
+    """The rule of :func:`relulib.diagnostics.dead_units`, for a numpy batch."""
+    if not np.isfinite(h).all():
+        return math.nan
+    return float((h == 0).all(axis=0).mean())
 
 
 def _dead_hint(h: np.ndarray, got: float) -> str:
+    if not np.isfinite(h).all():
+        return (
+            "nan == 0 and inf == 0 are False, so such a column counts as alive: the dead "
+            "fraction drops when the network blows up, and a diverged run looks like a cure. "
+            "A diverged batch has no dead fraction: return nan when h holds a NaN or an "
+            "infinity (np.isfinite)."
+        )
     known = {
         float(np.mean(h == 0)): (
             "That is the fraction of zero entries (the sparsity). A unit is dead when it is "
@@ -235,15 +263,23 @@ def _dead_hint(h: np.ndarray, got: float) -> str:
     return "A unit (column) is dead when its output is 0 for every sample (row) of the batch."
 
 
-def check_dead_fraction(fn: Callable) -> Report:
+def _same_fraction(got: float, expected: float) -> bool:
+    return math.isnan(got) if math.isnan(expected) else _close(got, expected)
+
+
+def check_dead_fraction(fn: Callable, *, diverged: bool = False) -> Report:
     r"""Check a learner's ``fn(h)``: the fraction of dead units in a ReLU layer's output.
 
     ``h`` is a numpy array of shape ``(samples, units)``; a unit is dead when its column is 0
-    on every sample, and the answer is ``(h == 0).all(axis=0).mean()``, the rule of
-    :func:`relulib.diagnostics.dead_units`.
+    (``-0.0`` included) on every sample, and the answer is ``(h == 0).all(axis=0).mean()``.
+    With ``diverged=True`` the check also hands ``fn`` batches from a diverged network, with
+    NaN or infinite entries, for which the answer is ``nan``: the rule of
+    :func:`relulib.diagnostics.dead_units`, since counting a NaN column as alive would make
+    a blow-up look like a cure.
 
     Args:
         fn: the learner's function of one 2-D array.
+        diverged (bool): also probe batches with NaN and infinite entries (default: no).
 
     Returns:
         Report: one check per probe batch; changing the batch in place fails it too.
@@ -253,22 +289,26 @@ def check_dead_fraction(fn: Callable) -> Report:
         >>> report = check_dead_fraction(lambda h: np.mean(h == 0))
         >>> print(report.failures[0])  # doctest: +ELLIPSIS
         a batch with one dead unit: expected 0.2, got 0.7667. That is the fraction of zero ...
+        >>> plain = lambda h: (h == 0).all(axis=0).mean()
+        >>> print(check_dead_fraction(plain), check_dead_fraction(plain, diverged=True).passed)
+        dead_fraction: all 4 checks passed. False
     """
     if not callable(fn):
         return _not_callable("dead_fraction", fn)
-    failures = []
-    probes = _activation_probes()
+    failures, given = [], set()
+    probes = _activation_probes() + (_diverged_probes() if diverged else [])
     for what, h in probes:
         original = h.copy()
         got, error = _number(fn, h)
-        expected = float((original == 0).all(axis=0).mean())
+        expected = _expected_dead_fraction(original)
         if error:
             failures.append(f"{what}: {error}.")
-        elif not _close(got, expected):
+        elif not _same_fraction(got, expected):
             failures.append(
-                f"{what}: expected {expected:.4g}, got {got:.4g}. " + _dead_hint(original, got)
+                f"{what}: expected {expected:.4g}, got {got:.4g}. "
+                + _once(_dead_hint(original, got), given)
             )
-        if not np.array_equal(h, original):
+        if not np.array_equal(h, original, equal_nan=True):
             failures.append(f"{what}: your function changed its input; count, do not overwrite.")
     return Report("dead_fraction", len(probes), tuple(failures))
 

@@ -8,6 +8,7 @@ they are cheap enough to redraw a widget frame.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -177,26 +178,34 @@ def draw_layer_stds(
     if init not in profiles:
         raise KeyError(f"draw_layer_stds: init={init!r} is not one of {list(profiles)}")
     layers = np.arange(1, depth + 1)
-    chosen = None
+    ratios = {}
     for name, stds in profiles.items():
         stds = np.asarray(stds, float)
         if depth > len(stds) - 1:
             raise ValueError(
                 f"draw_layer_stds: depth={depth} but profile {name!r} has {len(stds) - 1} layers"
             )
-        ratio = np.log2(stds[1 : depth + 1] / stds[1])
+        ratios[name] = np.log2(stds[1 : depth + 1] / stds[1])
+    top = max(ratio.max() for ratio in ratios.values())
+    bottom = min(ratio.min() for ratio in ratios.values())
+    near_top = top - 0.25 * (top - bottom)
+    for name, ratio in ratios.items():
         if name == init:
-            chosen = ratio
-        else:
-            ax.plot(layers, ratio, color=_OTHERS, lw=1)
-            ax.annotate(
-                name,
-                (layers[-1], ratio[-1]),
-                color="0.5",
-                fontsize="small",
-                ha="right",
-                va="bottom",
-            )
+            continue
+        ax.plot(layers, ratio, color=_OTHERS, lw=1)
+        # name the line at its end, below it if it ends in the top quarter of the plot (a
+        # label above would sit on the frame or the title), above it otherwise
+        below = ratio[-1] >= near_top
+        ax.annotate(
+            name,
+            (layers[-1], ratio[-1]),
+            xytext=(-4, -4 if below else 4),
+            textcoords="offset points",
+            color="0.4",
+            ha="right",
+            va="top" if below else "bottom",
+        )
+    chosen = ratios[init]
     ax.plot(layers, chosen, "o-", color=_HIGHLIGHT, lw=2, ms=3)
     ax.axhline(0, color="0.3", lw=0.8)
     ax.set_xlabel("layer l")
@@ -246,9 +255,24 @@ def draw_confidence_map(
         >>> ax.get_title()
         'confidence > 0.99 on 84 % of the square'
     """
+    func = "draw_confidence_map"
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"{func}: expected finite lo < hi, got lo={lo!r}, hi={hi!r}")
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 2:
+        raise ValueError(f"{func}: steps must be an integer >= 2, got {steps!r}")
+    X, y = np.asarray(X, float), np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (len(X),):
+        raise ValueError(
+            f"{func}: expected X of shape (k, 2) and y of shape (k,), got {X.shape} and {y.shape}"
+        )
     u = np.linspace(lo, hi, steps)
     gx, gy = np.meshgrid(u, u)
     values = np.asarray(confidence(np.column_stack([gx.ravel(), gy.ravel()])), float)
+    if values.size != gx.size:
+        raise ValueError(
+            f"{func}: confidence must return one number per point, {gx.size} for the "
+            f"{steps} x {steps} grid; it returned shape {values.shape}"
+        )
     values = values.reshape(gx.shape)
     image = ax.imshow(
         values, origin="lower", extent=(lo, hi, lo, hi), vmin=vmin, vmax=1.0, cmap="viridis"
@@ -260,7 +284,6 @@ def draw_confidence_map(
         d = np.asarray(direction, float)
         reach = (hi - lo) * 2 / np.linalg.norm(d)  # long enough to leave the square
         ax.plot([0, reach * d[0]], [0, reach * d[1]], color="white", ls="--", lw=0.8)
-    X, y = np.asarray(X, float), np.asarray(y)
     for label in np.unique(y):
         pts = X[y == label]
         k = int(label) % len(_CLASS_COLOURS)
@@ -312,11 +335,18 @@ def draw_confidence_along_rays(
         >>> ax.get_yscale(), ax.lines[0].get_ydata().tolist()
         ('log', [0.5, 0.1])
     """
+    func = "draw_confidence_along_rays"
     t = np.asarray(t, float)
+    if t.ndim != 1 or len(t) < 2 or not np.all(np.diff(t) > 0):
+        raise ValueError(f"{func}: t must be at least two increasing distances, got {t!r}")
     if data_radius is not None:
         ax.axvspan(t[0], data_radius, color="0.9", lw=0, label="where the data are")
     for label, doubt in doubts.items():
         doubt = np.asarray(doubt, float)
+        if doubt.shape != t.shape:
+            raise ValueError(
+                f"{func}: doubts[{label!r}] has shape {doubt.shape}, t has shape {t.shape}"
+            )
         shown = doubt > 0
         ax.plot(t[shown], doubt[shown], lw=1.5, label=label)
     ax.set_yscale("log")

@@ -93,7 +93,7 @@ def built(tmp_path_factory) -> Path:
 
 
 CHAPTERS = ["01-definition", "02-properties", "03-advantages", "04-disadvantages"]
-CHAPTERS += ["05-depth-and-folding", "06-variants"]
+CHAPTERS += ["05-depth-and-folding", "06-variants", "07-relu-today"]
 
 
 def test_every_chapter_has_a_master():
