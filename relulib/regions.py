@@ -8,10 +8,13 @@ piecewise-affine function. This module computes its pieces exactly, for 1-D and 
 * :func:`count_activation_regions` and :func:`activation_regions`: the regions of a 1-D or
   2-D box with a constant activation pattern, as intervals or as convex polygons
   (Hanin & Rolnick 2019);
+* :func:`count_linear_regions`: the maximal connected sets on which the network is one
+  affine map (Montúfar et al. 2014), activation regions merged where neighbours agree;
 * :func:`activation_patterns` and :func:`count_patterns_on_grid`: the patterns at given
   points, the sampling baseline that can only see fewer regions than there are;
 * :func:`tent_network`, :func:`sawtooth_network` and :func:`montufar_network`: the folding
-  constructions whose counts are known in closed form (:func:`montufar_count`);
+  constructions whose counts are known in closed form (:func:`montufar_count`), and
+  :func:`hyperplane_regions`, the most regions one hidden layer can make;
 * :func:`yarotsky_square` and :func:`hinge_network`: a deep and a one-hidden-layer
   approximation of :math:`x^2` (Yarotsky 2017), and :func:`max_error_to_square` and
   :func:`l1_distance`, their errors computed exactly from the pieces.
@@ -63,6 +66,7 @@ import torch
 from torch import nn
 
 from relulib._validation import as_real_array, describe, finite_real, positive_int
+from relulib.fitting import HingeFit
 
 __all__ = [
     "AREA_RTOL",
@@ -72,9 +76,11 @@ __all__ = [
     "activation_patterns",
     "activation_regions",
     "count_activation_regions",
+    "count_linear_regions",
     "count_patterns_on_grid",
     "count_pieces",
     "hinge_network",
+    "hyperplane_regions",
     "l1_distance",
     "linear_pieces",
     "max_error_to_square",
@@ -420,6 +426,74 @@ def _count_distinct(bits):
     return len(np.unique(_row_keys(bits)))
 
 
+def _flip_partners(bits):
+    """Pairs ``(i, j)``, ``i < j``, of rows of ``bits`` that differ in exactly one column."""
+    packed = np.ascontiguousarray(np.packbits(bits, axis=1))
+    keys = _row_keys(bits)
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    pairs = []
+    for k in range(bits.shape[1]):
+        flipped = packed.copy()
+        flipped[:, k // 8] ^= np.uint8(0x80 >> (k % 8))
+        wanted = flipped.view(sorted_keys.dtype).ravel()
+        at = np.minimum(np.searchsorted(sorted_keys, wanted), len(keys) - 1)
+        found = sorted_keys[at] == wanted
+        i, j = np.flatnonzero(found), order[at[found]]
+        pairs.append(np.stack([i, j], axis=1)[i < j])
+    return np.concatenate(pairs) if pairs else np.zeros((0, 2), dtype=np.intp)
+
+
+def _share_an_edge(verts, count, pairs, xtol):
+    """For each pair of polygons, whether they share a boundary segment longer than ``xtol``."""
+    if not len(pairs):
+        return np.zeros(0, dtype=bool)
+    size = verts.shape[1]
+    valid = np.arange(size) < count[:, None]
+    nxt = np.where(np.arange(size) + 1 < count[:, None], np.arange(size) + 1, 0)
+    ends = np.take_along_axis(verts, nxt[..., None], axis=1)
+    p, q = pairs[:, 0], pairs[:, 1]
+    a, edge = verts[p][:, :, None], (ends - verts)[p][:, :, None]  # (pairs, V, 1, 2)
+    length = np.linalg.norm(edge, axis=-1)
+    unit = edge / np.maximum(length, xtol)[..., None]
+    c, d = verts[q][:, None] - a, ends[q][:, None] - a  # (pairs, V, V, 2)
+    off_line = np.maximum(
+        np.abs(unit[..., 0] * c[..., 1] - unit[..., 1] * c[..., 0]),
+        np.abs(unit[..., 0] * d[..., 1] - unit[..., 1] * d[..., 0]),
+    )
+    tc, td = (unit * c).sum(-1), (unit * d).sum(-1)
+    overlap = np.minimum(length, np.maximum(tc, td)) - np.maximum(0.0, np.minimum(tc, td))
+    usable = valid[p][:, :, None] & valid[q][:, None, :] & (length > xtol)
+    return np.any(usable & (off_line <= xtol) & (overlap > xtol), axis=(1, 2))
+
+
+def _components(n, pairs):
+    """The number of connected components of the graph on ``n`` nodes with edges ``pairs``."""
+    label = np.arange(n)
+    while len(pairs):
+        low = np.minimum(label[pairs[:, 0]], label[pairs[:, 1]])
+        new = label.copy()
+        np.minimum.at(new, pairs[:, 0], low)
+        np.minimum.at(new, pairs[:, 1], low)
+        new = new[new]  # follow the labels' own labels: halves the remaining path lengths
+        if np.array_equal(new, label):
+            break
+        label = new
+    return len(np.unique(label))
+
+
+def _count_linear_2d(ops, box):
+    """``count_linear_regions`` on a validated 2-D box."""
+    verts, count, bits, A, _ = _polygons(ops, box)  # one polygon per pattern
+    pairs = _flip_partners(bits)
+    gradient = A.reshape(len(A), -1)
+    step = np.abs(gradient[pairs[:, 0]] - gradient[pairs[:, 1]]).max(axis=1, initial=0.0)
+    pairs = pairs[step <= RTOL * np.abs(gradient).max(initial=0.0)]
+    xtol = RTOL * math.hypot(box[1] - box[0], box[3] - box[2])
+    pairs = pairs[_share_an_edge(verts, count, pairs, xtol)]
+    return _components(len(verts), pairs)
+
+
 # ------------------------------------------------------------------------------ public API
 
 
@@ -531,6 +605,52 @@ def count_activation_regions(model, bounds):
     if d == 1:
         return _count_distinct(_intervals(ops, *box)[3])
     return _count_distinct(_polygons(ops, box)[2])
+
+
+def count_linear_regions(model, bounds):
+    r"""The number of linear regions of a 1-D or 2-D box: where the network is one affine map.
+
+    A linear region is a maximal connected set on which the network computes a single
+    affine map :math:`x \mapsto Wx + b` (Montúfar et al. 2014 count these). Every
+    activation region lies inside one, so
+
+    .. math::
+        \#\text{linear regions} \le \#\text{activation regions},
+
+    with equality unless two neighbouring activation regions compute the same map, e.g.
+    where every unit that differs between them feeds nothing, or where every unit of the
+    last hidden layer is off on both sides of a fold. In 1-D this is :func:`count_pieces`.
+    In 2-D, two activation regions are merged when their patterns differ in one unit (as
+    neighbours across a generic boundary point do), their gradients :math:`W` agree to
+    ``RTOL`` times the largest :math:`|W|` over the box (the network is continuous, so the
+    maps then agree), and they share a boundary segment longer than ``RTOL`` times the
+    box's diameter; the count is the number of connected groups.
+
+    Args:
+        model: a ``torch.nn.Sequential`` as for :func:`count_activation_regions`.
+        bounds: ``(lo, hi)`` or ``(xmin, xmax, ymin, ymax)``.
+
+    Returns:
+        int: the number of linear regions.
+
+    Example:
+        >>> from torch import nn
+        >>> net = nn.Sequential(nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 1))
+        >>> with torch.no_grad():  # units x and y; the output reads only the first
+        ...     _ = net[0].weight.copy_(torch.eye(2))
+        ...     _ = net[0].bias.zero_()
+        ...     _ = net[2].weight.copy_(torch.tensor([[1.0, 0.0]]))
+        >>> box = (-1.0, 1.0, -1.0, 1.0)
+        >>> count_activation_regions(net, box), count_linear_regions(net, box)
+        (4, 2)
+    """
+    func = "count_linear_regions"
+    box = _box(bounds, func)
+    d = len(box) // 2
+    ops = _network(model, d, func, "bounds describe a")
+    if d == 1:
+        return len(_merged_pieces(ops, *box)[1])
+    return _count_linear_2d(ops, box)
 
 
 def activation_regions(model, bounds):
@@ -750,6 +870,23 @@ def tent_network(depth):
     return sawtooth_network([2] * positive_int(depth, "depth", "tent_network"))
 
 
+def _tangent_lines(n):
+    """``n`` lines tangent to a circle about ``(1/2, 1/2)``, each unit on outside its line.
+
+    The normals point at angles ``0.3 + 2 pi j / (n + 1/2)``: never opposite, so any two
+    lines cross, and no three meet (tangents to one circle); for ``n >= 3`` no gap between
+    them reaches pi, so the cell where every unit is off is the polygon around the circle,
+    bounded. The radius puts the farthest crossing at distance 0.4 from the centre, inside
+    the square. Returns the unit normals ``(n, 2)`` and the offsets ``(n,)``.
+    """
+    angle = 0.3 + 2 * np.pi * np.arange(n) / (n + 0.5)
+    normals = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    between = np.abs(np.angle(np.exp(1j * (angle[:, None] - angle[None]))))  # in [0, pi)
+    half_cos = np.cos(between[~np.eye(n, dtype=bool)] / 2)
+    radius = 0.4 * half_cos.min(initial=0.5)  # crossings at radius / cos(between / 2)
+    return normals, -(normals @ np.full(2, 0.5) + radius)
+
+
 def montufar_network(widths, n0=1):
     r"""Montúfar et al.'s folding network on :math:`[0, 1]^{n_0}`, for ``n0`` 1 or 2.
 
@@ -765,12 +902,20 @@ def montufar_network(widths, n0=1):
         \sum_{j=0}^{n_0} \binom{n_L}{j}
 
     activation regions (:func:`montufar_count`; their Theorem 4 states this number as a
-    lower bound on the maximal number of regions). For ``n0 = 1`` the last layer's units
-    break at :math:`y = (2k + 1) / (2 n_L)`, unit 0 facing left, the others right; with
-    output weights all 1, adjacent regions have different slopes when :math:`n_L \ge 2`,
-    so that is also the number of linear pieces. For ``n0 = 2`` they are tangents to the
-    circle of radius 0.2 about :math:`(1/2, 1/2)` at angles spread over 120°, so any two
-    cross inside the square and no three meet. Parameters are float64.
+    lower bound on the largest number of *linear* regions such networks can have). The
+    output layer sums the last hidden layer's units. For ``n0 = 1`` they break at
+    :math:`y = (2k + 1) / (2 n_L)`, unit 0 facing left, the others right, so adjacent
+    regions have different slopes when :math:`n_L \ge 2` and the count is also the number
+    of linear pieces. For ``n0 = 2`` they are tangents to a circle about
+    :math:`(1/2, 1/2)`, on outside it, with normals at angles
+    :math:`0.3 + 2\pi j / (n_L + 1/2)`: any two cross inside the square and no three meet;
+    for :math:`n_L \ge 3` the cell where all of them are off is a polygon around the
+    circle that touches no fold, and (checked for :math:`3 \le n_L \le 40`) no sum of the
+    active units' normals is parallel to an axis, so the regions on either side of a fold
+    compute different maps and :func:`count_linear_regions` equals the count too. (With
+    :math:`n_L \le 2` the all-off cell is unbounded; where it reaches a fold it meets its
+    mirror image, both compute 0, and the two are one linear region.) Parameters are
+    float64.
 
     Args:
         widths: hidden widths :math:`n_1, \dots, n_L`, positive integers; the folding
@@ -786,6 +931,9 @@ def montufar_network(widths, n0=1):
         (27, 27)
         >>> count_pieces(net, 0, 1)
         27
+        >>> plane = montufar_network([4, 4, 3], n0=2)
+        >>> montufar_count([4, 4, 3], n0=2), count_linear_regions(plane, (0, 1, 0, 1))
+        (112, 112)
     """
     func = "montufar_network"
     if positive_int(n0, "n0", func) not in (1, 2):
@@ -800,9 +948,7 @@ def montufar_network(widths, n0=1):
         face = np.where(np.arange(n) == 0, -1.0, 1.0)
         normals, offsets = face[:, None], -face * t
     else:
-        angle = np.linspace(0.0, 2 * np.pi / 3, n) if n > 1 else np.zeros(1)
-        normals = np.stack([np.cos(angle), np.sin(angle)], axis=1)
-        offsets = -(normals @ np.full(2, 0.5) + 0.2)
+        normals, offsets = _tangent_lines(n)
     last = [_linear(normals @ fold, offsets), nn.ReLU(), _linear(np.ones((1, n)), np.zeros(1))]
     return nn.Sequential(*layers, *last)
 
@@ -831,7 +977,38 @@ def montufar_count(widths, n0=1):
     n0 = positive_int(n0, "n0", "montufar_count")
     widths = _check_widths(widths, "montufar_count")
     folds = math.prod((n // n0) ** n0 for n in widths[:-1])
-    return folds * sum(math.comb(widths[-1], j) for j in range(n0 + 1))
+    return folds * hyperplane_regions(widths[-1], n0)
+
+
+def hyperplane_regions(n_units, n0):
+    r"""The number of regions that :math:`N` hyperplanes in general position make in :math:`n_0`-D.
+
+    .. math::
+        \sum_{j=0}^{n_0} \binom{N}{j}
+
+    (Zaslavsky's count of an arrangement in general position). A hidden unit switches on
+    one side of its hyperplane :math:`w \cdot x + b = 0`, so this is the most activation
+    regions one hidden layer of :math:`N` ReLUs can have, and the shallow network's cap that
+    Montúfar et al. (2014) compare deep networks with.
+
+    Args:
+        n_units: the number of hyperplanes :math:`N`, an integer :math:`\ge 0`.
+        n0: the input dimension, a positive integer.
+
+    Returns:
+        int: the number of regions.
+
+    Example:
+        >>> hyperplane_regions(3, 2), hyperplane_regions(3, 1), hyperplane_regions(3, 5)
+        (7, 4, 8)
+    """
+    func = "hyperplane_regions"
+    if isinstance(n_units, (bool, np.bool_)) or not isinstance(n_units, numbers.Integral):
+        raise TypeError(f"{func}: n_units must be an integer >= 0, got {describe(n_units)}")
+    if n_units < 0:
+        raise ValueError(f"{func}: n_units must be an integer >= 0, got {describe(n_units)}")
+    n0 = positive_int(n0, "n0", func)
+    return sum(math.comb(int(n_units), j) for j in range(n0 + 1))
 
 
 # --------------------------------------------------- approximation of x^2 and exact errors
@@ -846,19 +1023,20 @@ def _one_output_pieces(model, lo, hi, func, name):
     return x, slope[:, 0], icpt[:, 0]
 
 
-def hinge_network(kinks, weights, bias=0.0):
+def hinge_network(kinks, weights=None, bias=0.0):
     r"""The one-hidden-layer ReLU network :math:`c + \sum_j v_j\,\mathrm{ReLU}(x - k_j)`.
 
     Unit :math:`j` has input weight 1 and bias :math:`-k_j`, so it switches on at its kink
     :math:`k_j`; the output layer has weights :math:`v_j` and bias :math:`c`. This is the
-    network behind a :class:`relulib.fitting.HingeFit`:
-    ``hinge_network(fit.kinks, fit.weights, fit.bias)`` computes ``fit(x)``, and so can be
-    measured exactly with :func:`count_pieces` or :func:`max_error_to_square`.
+    network behind a :class:`relulib.fitting.HingeFit`: ``hinge_network(fit)`` computes
+    ``fit(x)``, and so can be measured exactly with :func:`count_pieces` or
+    :func:`max_error_to_square`.
 
     Args:
-        kinks: the kinks :math:`k_j`, finite numbers (at least one).
-        weights: the output weights :math:`v_j`, one per kink.
-        bias: the output bias :math:`c`.
+        kinks: the kinks :math:`k_j`, finite numbers (at least one), or a
+            :class:`relulib.fitting.HingeFit`, whose kinks, weights and bias are used.
+        weights: the output weights :math:`v_j`, one per kink (``None`` for a HingeFit).
+        bias: the output bias :math:`c` (ignored for a HingeFit).
 
     Returns:
         torch.nn.Sequential: ``Linear(1, n), ReLU(), Linear(n, 1)``, float64.
@@ -867,8 +1045,21 @@ def hinge_network(kinks, weights, bias=0.0):
         >>> net = hinge_network([0.0, 0.5], [1.0, 2.0], bias=-1.0)  # x - 1 + 2 relu(x - 1/2)
         >>> [(p.a, p.b, p.slope) for p in linear_pieces(net, 0.0, 1.0)]
         [(0.0, 0.5, 1.0), (0.5, 1.0, 3.0)]
+        >>> from relulib.fitting import interpolating_hinges
+        >>> fit = interpolating_hinges([0.0, 0.5, 1.0], [0.0, 0.25, 1.0])  # x^2 at 3 knots
+        >>> max_error_to_square(hinge_network(fit))
+        0.0625
     """
     func = "hinge_network"
+    if isinstance(kinks, HingeFit):
+        if weights is not None:
+            raise TypeError(f"{func}: pass a HingeFit alone, or kinks and weights, not both")
+        kinks, weights, bias = kinks.kinks, kinks.weights, kinks.bias
+    elif weights is None:
+        raise TypeError(
+            f"{func}: weights is missing; pass kinks and weights, or a HingeFit alone, "
+            f"got kinks={describe(kinks)}"
+        )
     kinks = as_real_array(kinks, func, "kinks").astype(np.float64).ravel()
     weights = as_real_array(weights, func, "weights").astype(np.float64).ravel()
     if kinks.size == 0 or not np.all(np.isfinite(kinks)):
@@ -914,7 +1105,9 @@ def yarotsky_square(m):
         (8, 0.00390625, 0.00390625)
     """
     func = "yarotsky_square"
-    if isinstance(m, (bool, np.bool_)) or not isinstance(m, numbers.Integral) or m < 0:
+    if isinstance(m, (bool, np.bool_)) or not isinstance(m, numbers.Integral):
+        raise TypeError(f"{func}: m must be an integer >= 0, got {describe(m)}")
+    if m < 0:
         raise ValueError(f"{func}: m must be an integer >= 0, got {describe(m)}")
     m = int(m)
     if m == 0:

@@ -34,7 +34,14 @@ def test_draw_tent_draws_every_piece(depth):
 def test_draw_fold_stack_rows():
     ax = draw_fold_stack(Figure().subplots(), 3, n_points=9)
     assert len(ax.get_yticks()) == 4
+    assert len(ax.images) == 1 + 2 + 4 + 8  # 2^i sheets after i folds
     assert len(ax.collections) == 3 + 4  # segments per fold, points per row
+
+
+def test_draw_fold_stack_sheets_run_backwards_on_odd_pieces():
+    ax = draw_fold_stack(Figure().subplots(), 1)
+    forward, backward = (image.get_array()[0, :, 1] for image in ax.images[1:])
+    assert forward[0] < forward[-1] and backward[0] > backward[-1]  # viridis green rises
 
 
 def test_draw_region_map_uses_one_polycollection():

@@ -11,14 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from relulib.fitting import fit_hinges, grid_kinks
+from relulib.fitting import fit_hinges, grid_kinks, interpolating_hinges
 from relulib.regions import (
     activation_patterns,
     activation_regions,
     count_activation_regions,
+    count_linear_regions,
     count_patterns_on_grid,
     count_pieces,
     hinge_network,
+    hyperplane_regions,
     l1_distance,
     linear_pieces,
     max_error_to_square,
@@ -150,6 +152,19 @@ def test_montufar_folding_in_2d_reaches_the_formula(widths):
     expected = math.prod(q * q for q in p) * (1 + n + math.comb(n, 2))
     assert montufar_count(widths, n0=2) == expected
     assert count_activation_regions(montufar_network(widths, n0=2), (0, 1, 0, 1)) == expected
+
+
+@pytest.mark.parametrize("widths", [[3], [2, 3], [4, 4, 3], [5, 5, 4], [6, 3], [4, 6], [6, 4, 16]])
+def test_montufar_folding_in_2d_reaches_the_formula_in_linear_regions_too(widths):
+    net, square = montufar_network(widths, n0=2), (0, 1, 0, 1)
+    assert count_linear_regions(net, square) == montufar_count(widths, n0=2)
+
+
+@pytest.mark.parametrize("widths", [[4, 1], [6, 2], [4, 4, 1]])
+def test_one_or_two_last_units_leave_an_all_off_cell_that_merges_across_a_fold(widths):
+    net, square = montufar_network(widths, n0=2), (0, 1, 0, 1)
+    assert count_activation_regions(net, square) == montufar_count(widths, n0=2)
+    assert count_linear_regions(net, square) < montufar_count(widths, n0=2)
 
 
 def test_sawtooth_has_the_product_of_widths_pieces():
@@ -318,6 +333,112 @@ def test_a_grid_sees_at_most_the_exact_regions_and_only_real_patterns(net):
 )
 def test_a_fine_grid_finds_every_region_when_regions_are_large(net, bounds, res):
     assert count_patterns_on_grid(net, bounds, res) == count_activation_regions(net, bounds)
+
+
+# ------------------------------------------------------------------ linear regions
+
+
+def share_an_edge(p, q, tol=1e-9):
+    """Whether convex polygons ``p`` and ``q`` have collinear edges overlapping by > ``tol``."""
+    for a, b in zip(p, np.roll(p, -1, axis=0), strict=True):
+        length = np.linalg.norm(b - a)
+        if length <= tol:
+            continue
+        u = (b - a) / length
+        for c, d in zip(q, np.roll(q, -1, axis=0), strict=True):
+            off = [abs(u[0] * (v - a)[1] - u[1] * (v - a)[0]) for v in (c, d)]
+            tc, td = u @ (c - a), u @ (d - a)
+            if max(off) <= tol and min(length, max(tc, td)) - max(0.0, min(tc, td)) > tol:
+                return True
+    return False
+
+
+def linear_regions_by_brute_force(net, box):
+    """Activation regions joined whenever two of them touch along an edge with one gradient."""
+    regions = activation_regions(net, box)
+    scale = max(np.abs(r.weight).max() for r in regions)
+    label = list(range(len(regions)))
+
+    def root(i):
+        while label[i] != i:
+            i = label[i]
+        return i
+
+    for i, j in itertools.combinations(range(len(regions)), 2):
+        same_map = np.abs(regions[i].weight - regions[j].weight).max() <= 1e-9 * scale
+        if same_map and share_an_edge(regions[i].vertices, regions[j].vertices):
+            label[root(i)] = root(j)
+    return len({root(i) for i in range(len(regions))})
+
+
+def with_silent_units(net, seed):
+    """``net`` with about half of its hidden units' outgoing weights set to zero."""
+    rng = np.random.default_rng(seed)
+    linears = [layer for layer in net if isinstance(layer, nn.Linear)]
+    with torch.no_grad():
+        for layer in linears[1:]:
+            silent = torch.from_numpy(rng.random(layer.in_features) < 0.5)
+            layer.weight[:, silent] = 0.0
+    return net
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    widths=st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    silence=st.booleans(),
+)
+def test_linear_regions_agree_with_a_brute_force_merge(seed, widths, silence):
+    net = random_net(seed, 2, widths)
+    if silence:
+        net = with_silent_units(net, seed)
+    count = count_linear_regions(net, BOX)
+    assert count == linear_regions_by_brute_force(net, BOX)
+    assert count <= count_activation_regions(net, BOX)
+
+
+def test_a_unit_that_feeds_nothing_draws_no_linear_boundary():
+    net = nn.Sequential(*lines_net([[1, 0], [0, 1], [1, 1]], [0.0, 0.0, -0.5]), nn.Linear(3, 1))
+    with torch.no_grad():
+        net[2].weight.copy_(torch.tensor([[1.0, 0.0, 2.0]], dtype=torch.float64))
+    assert count_activation_regions(net, BOX) == 7
+    assert count_linear_regions(net, BOX) == 4  # the lines x = 0 and x + y = 1/2 alone
+
+
+@settings(max_examples=30)
+@given(net=nets_1d)
+def test_linear_regions_in_1d_are_the_linear_pieces(net):
+    assert count_linear_regions(net, (-3.0, 3.0)) == count_pieces(net, -3.0, 3.0)
+
+
+def test_random_networks_have_as_many_linear_as_activation_regions():
+    for seed in range(3):
+        net = random_net(seed, 2, [8, 8, 8])
+        assert count_linear_regions(net, BOX) == count_activation_regions(net, BOX)
+
+
+@settings(max_examples=50)
+@given(n=st.integers(1, 30), n0=st.integers(2, 6))
+def test_hyperplane_regions_satisfy_the_deletion_recursion(n, n0):
+    # delete one hyperplane: the others make r(N - 1, n0) regions, and it is cut into
+    # r(N - 1, n0 - 1) pieces, each splitting one region in two
+    total = hyperplane_regions(n - 1, n0) + hyperplane_regions(n - 1, n0 - 1)
+    assert hyperplane_regions(n, n0) == total
+
+
+def test_hyperplane_regions_known_values():
+    assert [hyperplane_regions(n, 1) for n in range(5)] == [1, 2, 3, 4, 5]
+    assert [hyperplane_regions(n, 2) for n in range(5)] == [1, 2, 4, 7, 11]
+    assert hyperplane_regions(5, 5) == hyperplane_regions(5, 9) == 2**5
+    assert montufar_count([7], n0=2) == hyperplane_regions(7, 2)
+
+
+def test_hinge_network_takes_a_hinge_fit():
+    fit = interpolating_hinges([0.0, 0.25, 0.5, 1.0], [0.0, 0.0625, 0.25, 1.0])
+    x = torch.linspace(0, 1, 101, dtype=torch.float64)[:, None]
+    expected = forward64(hinge_network(fit.kinks, fit.weights, fit.bias), x)
+    assert np.array_equal(forward64(hinge_network(fit), x), expected)
+    assert np.allclose(expected.ravel(), fit(x.numpy().ravel()))
 
 
 # ------------------------------------------------------------------------ laws
@@ -507,8 +628,20 @@ NAN, INF = float("nan"), float("inf")
         (lambda: tent_network(0), ValueError, "depth must be a positive integer"),
         (lambda: montufar_count([2, 0]), ValueError, "widths[1] must be a positive integer"),
         (lambda: yarotsky_square(-1), ValueError, "m must be an integer >= 0"),
-        (lambda: yarotsky_square(2.0), ValueError, "m must be an integer >= 0"),
-        (lambda: yarotsky_square(True), ValueError, "m must be an integer >= 0"),
+        (lambda: yarotsky_square(2.0), TypeError, "m must be an integer >= 0"),
+        (lambda: yarotsky_square("3"), TypeError, "m must be an integer >= 0, got str"),
+        (lambda: yarotsky_square(True), TypeError, "m must be an integer >= 0"),
+        (lambda: hinge_network([0.0, 1.0]), TypeError, "hinge_network: weights is missing"),
+        (
+            lambda: hinge_network(interpolating_hinges([0, 1], [0, 1]), [1.0]),
+            TypeError,
+            "pass a HingeFit alone",
+        ),
+        (lambda: hyperplane_regions(-1, 2), ValueError, "n_units must be an integer >= 0"),
+        (lambda: hyperplane_regions(2.5, 2), TypeError, "n_units must be an integer >= 0"),
+        (lambda: hyperplane_regions(3, 0), ValueError, "n0 must be a positive integer"),
+        (lambda: count_linear_regions(NET1, (0, 1, 0, 1)), ValueError, "count_linear_regions"),
+        (lambda: count_linear_regions(NET2, None), TypeError, "bounds must be (lo, hi)"),
         (lambda: hinge_network([], []), ValueError, "kinks must be at least one finite"),
         (lambda: hinge_network([0, NAN], [1, 1]), ValueError, "kinks must be at least one"),
         (lambda: hinge_network([0, 1], [1]), ValueError, "weights must be 2 finite numbers"),

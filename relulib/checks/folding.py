@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -26,7 +25,7 @@ import torch
 from torch import nn
 
 from relulib.checks import Report
-from relulib.regions import count_pieces, max_error_to_square
+from relulib.regions import count_pieces, hyperplane_regions, max_error_to_square
 
 __all__ = ["check_region_formula", "check_square_network", "check_tent_network"]
 
@@ -162,21 +161,17 @@ def _relu_failure(model):
     return f"activations: use nn.ReLU between the Linear layers, found {kinds}."
 
 
-def _general_position(n, d):
-    return sum(math.comb(n, j) for j in range(d + 1))
-
-
 def _formula_hint(got, n, d):
     hints = {
         2**n: "2^N counts every on/off pattern, but N hyperplanes in n0 < N dimensions cannot "
         "realise all of them: three lines in the plane make 7 regions, not 8.",
         n + 1: "N + 1 is the count on a line (n0 = 1), where N points cut it into N + 1 "
         "intervals; in higher dimensions the hyperplanes also cross each other.",
-        _general_position(n, d) - 1: "you are one short: the sum starts at j = 0, "
+        hyperplane_regions(n, d) - 1: "you are one short: the sum starts at j = 0, "
         "C(N, 0) = 1, the region no hyperplane touches.",
         1 + n + n * n: "count the crossings of two lines once: C(N, 2) = N (N - 1) / 2.",
     }
-    if d != 2 and got == _general_position(n, 2):
+    if d != 2 and got == hyperplane_regions(n, 2):
         return "That is the count in the plane (n0 = 2); in general the sum runs to j = n0."
     return hints.get(got, "Zaslavsky: the sum over j = 0, ..., n0 of C(N, j).")
 
@@ -206,7 +201,7 @@ def check_region_formula(fn: Callable) -> Report:
     cases = [(1, 1), (3, 1), (3, 2), (4, 2), (10, 2), (5, 3), (6, 4)]
     failures, seen = [], set()
     for n, d in cases:
-        expected = _general_position(n, d)
+        expected = hyperplane_regions(n, d)
         try:
             got = int(fn(n, d))
         except Exception as exc:  # the learner's bug is the message, whatever it is

@@ -10,7 +10,10 @@ network of two ReLUs, :math:`t(x) = 2\,\mathrm{ReLU}(x) - 4\,\mathrm{ReLU}(x - 1
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import ListedColormap
@@ -82,17 +85,19 @@ def draw_tent(ax: Axes, depth: int = 3) -> Axes:
     return ax
 
 
-def draw_fold_stack(ax: Axes, depth: int = 3, n_points: int = 33) -> Axes:
-    """Draw where points of ``[0, 1]`` go under repeated folding, one row per fold.
+def draw_fold_stack(ax: Axes, depth: int = 3, n_points: int = 5) -> Axes:
+    """Draw the interval ``[0, 1]`` after each fold as a stack of sheets, one row per fold.
 
-    Row :math:`i` (drawn at height :math:`-i`) holds the points :math:`t^{\\circ i}(x)`; a
-    segment joins each point to its image in the next row, coloured by the starting point
-    ``x``, so the stacking of the folded copies is visible.
+    After :math:`i` folds the input interval lies over :math:`[0, 1]` in :math:`2^i`
+    sheets: row :math:`i` (drawn at height :math:`-i`) shows them stacked, sheet :math:`j`
+    holding the inputs :math:`[j/2^i, (j+1)/2^i]`, each coloured by where its points
+    started (the colours of row 0), so odd sheets run backwards. ``n_points`` starting
+    points :math:`x = (k + 1/3)/n`, off every fold, are followed from row to row.
 
     Args:
         ax: the Axes to draw on.
         depth: the number of folds.
-        n_points: evenly spaced starting points in ``[0, 1]``.
+        n_points: the number of points followed.
 
     Returns:
         ``ax``, the Axes drawn on.
@@ -100,25 +105,38 @@ def draw_fold_stack(ax: Axes, depth: int = 3, n_points: int = 33) -> Axes:
     Example:
         >>> from matplotlib.figure import Figure
         >>> ax = draw_fold_stack(Figure().subplots(), 2, n_points=5)
-        >>> len(ax.collections)
-        5
+        >>> len(ax.images), len(ax.collections)
+        (7, 5)
     """
-    x = np.linspace(0.0, 1.0, n_points)
-    colors = np.stack([x, 0.3 * np.ones_like(x), 1.0 - x], axis=1)
-    rows = [tent_power(x, i) for i in range(depth + 1)]
-    for i in range(depth):
-        segments = np.stack(
-            [
-                np.stack([rows[i], -i * np.ones_like(x)], 1),
-                np.stack([rows[i + 1], -i - 1.0 + 0 * x], 1),
-            ],
-            axis=1,
-        )
-        ax.add_collection(LineCollection(segments, colors=colors, lw=0.8, alpha=0.7))
-    for i, row in enumerate(rows):
-        ax.scatter(row, np.full_like(row, -i), c=colors, s=12, zorder=3)
-    ax.set_yticks(-np.arange(depth + 1), [f"after {i} folds" for i in range(depth + 1)])
-    ax.set(xlim=(-0.05, 1.05), ylim=(-depth - 0.3, 0.3), xlabel="position in [0, 1]")
+    depth = int(depth)
+    cmap = colormaps["viridis"]
+    ramp = np.linspace(0.0, 1.0, 256)
+    x = (np.arange(n_points) + 1 / 3) / n_points
+    spots = []  # per row: the followed points' positions and heights
+    for i in range(depth + 1):
+        n = 2**i
+        height = 0.6 / n
+        top = -i + 0.3
+        for j in range(n):
+            start = (j + ramp) / n if j % 2 == 0 else (j + 1 - ramp) / n
+            lo = top - (j + 1) * height
+            ax.imshow(
+                cmap(start)[None],
+                extent=(0.0, 1.0, lo + 0.1 * height, lo + 0.9 * height),
+                aspect="auto",
+                interpolation="bilinear",
+            )
+        sheet = np.floor(x * n)
+        spots.append((tent_power(x, i), top - (sheet + 0.5) * height))
+    colors = cmap(x)
+    for (u0, y0), (u1, y1) in itertools.pairwise(spots):
+        segments = np.stack([np.stack([u0, y0], 1), np.stack([u1, y1], 1)], axis=1)
+        ax.add_collection(LineCollection(segments, colors=colors, lw=1.2))
+    for u, y in spots:
+        ax.scatter(u, y, c=colors, s=36, edgecolors="black", linewidths=1.0, zorder=3)
+    labels = [f"after {i} fold" + ("" if i == 1 else "s") for i in range(depth + 1)]
+    ax.set_yticks(-np.arange(depth + 1), labels)
+    ax.set(xlim=(-0.02, 1.02), ylim=(-depth - 0.4, 0.4), xlabel="position in [0, 1]")
     return ax
 
 
@@ -158,12 +176,13 @@ def draw_region_map(ax: Axes, polygons, *, title: str | None = None, seed: int =
     return ax
 
 
-def draw_paper_fold(axes, depth: int = 2, resolution: int = 256) -> np.ndarray:
+def draw_paper_fold(axes, depth: int = 2, resolution: int = 256, cut: float = 0.7) -> np.ndarray:
     """Draw the square folded ``depth`` times per axis, a cut in the folded paper and its pre-image.
 
     The fold :math:`F(x, y) = (t^{\\circ k}(x), t^{\\circ k}(y))` maps the unit square onto
     itself :math:`4^k` times. Left panel: the folded square with one ReLU cut,
-    :math:`u + v = 0.7` (the line where a unit :math:`\\mathrm{ReLU}(u + v - 0.7)` switches).
+    :math:`u + v = c` with :math:`c` = ``cut`` (the line where a unit
+    :math:`\\mathrm{ReLU}(u + v - c)` switches).
     Right panel: the input square, coloured by the side of the cut each point lands on, with
     the fold lines dashed: the single cut has become :math:`4^k` mirrored copies.
 
@@ -171,6 +190,7 @@ def draw_paper_fold(axes, depth: int = 2, resolution: int = 256) -> np.ndarray:
         axes: two Axes (left, right).
         depth: folds per axis :math:`k \\ge 0`.
         resolution: pixels per axis of the right panel.
+        cut: the constant :math:`c` of the cut, in :math:`(0, 2)`.
 
     Returns:
         numpy.ndarray: ``axes``.
@@ -182,7 +202,6 @@ def draw_paper_fold(axes, depth: int = 2, resolution: int = 256) -> np.ndarray:
         'input square: 4 copies of the cut'
     """
     left, right = axes
-    cut = 0.7
     u = np.linspace(0, 1, 2)
     left.fill_between(u, 0, np.clip(cut - u, 0, 1), color=_SIDES[0])
     left.fill_between(u, np.clip(cut - u, 0, 1), 1, color=_SIDES[1])
