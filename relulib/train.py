@@ -39,7 +39,7 @@ from torch.nn import functional as F
 
 from relulib._validation import describe
 from relulib.diagnostics import ACTIVATION_MODULES, _init_std_for, init_std
-from relulib.nn import Maxout
+from relulib.nn import GatedFeedForward, Maxout, SquaredReLU
 
 __all__ = ["History", "mlp", "prune_dead_units", "train", "train_together"]
 
@@ -508,7 +508,11 @@ def train(
 
 #: Modules that act on each feature alone and own no parameter: they work unchanged on the
 #: features of several networks laid side by side. (``nn.RReLU`` draws random slopes.)
-_ELEMENTWISE = (*(t for t in ACTIVATION_MODULES if t not in (nn.PReLU, nn.RReLU)), nn.Identity)
+_ELEMENTWISE = (
+    *(t for t in ACTIVATION_MODULES if t not in (nn.PReLU, nn.RReLU)),
+    nn.Identity,
+    SquaredReLU,
+)
 
 
 class _SideBySideLinear(nn.Module):
@@ -589,6 +593,15 @@ def _side_by_side(models, func):
                 fused.weight.copy_(torch.cat([module.weight.detach() for module in modules]))
             layers.append(fused)
             write_backs.append(functools.partial(_write_prelu, fused, modules))
+        elif isinstance(first, GatedFeedForward):
+            fused = copy.deepcopy(first)  # its forward, with side-by-side projections
+            for name in ("w", "v", "w2"):
+                parts = [getattr(module, name) for module in modules]
+                side = _SideBySideLinear(parts, shared_input=width is None and name != "w2")
+                setattr(fused, name, side)
+                write_backs.append(functools.partial(side.write_back, parts))
+            layers.append(fused)
+            width = first.d_model
         elif isinstance(first, Maxout):
             layers.append(Maxout(first.pieces))  # groups never straddle two models' blocks
             width = None if width is None else width // first.pieces
@@ -597,8 +610,8 @@ def _side_by_side(models, func):
         else:
             raise ValueError(
                 f"{func}: layer {position}, {first!r}, is not supported: side by side "
-                "training takes Linear, PReLU (one slope per unit), Maxout and elementwise "
-                "activation modules"
+                "training takes Linear, PReLU (one slope per unit), Maxout, GatedFeedForward "
+                "and elementwise activation modules"
             )
     if width is None:
         raise ValueError(f"{func}: the models have no nn.Linear layer")
@@ -661,10 +674,12 @@ def train_together(
     sums are taken in a different order), in far less time than ``m`` calls to :func:`train`.
 
     The models must be ``nn.Sequential`` of the same layers (same types, sizes and settings; the
-    weights differ): ``nn.Linear``, ``nn.PReLU`` with one slope per unit, :class:`relulib.nn.Maxout`
-    and parameter-free elementwise activations (``nn.ReLU``, ``nn.LeakyReLU``, ``nn.ELU``,
-    ``nn.SELU``, ``nn.Tanh``, ...). They are trained in place: their parameters are written back
-    at the end, so :func:`relulib.diagnostics.dead_units` and friends work on them afterwards.
+    weights differ): ``nn.Linear``, ``nn.PReLU`` with one slope per unit,
+    :class:`relulib.nn.Maxout`, :class:`relulib.nn.GatedFeedForward` and parameter-free
+    elementwise activations (``nn.ReLU``, ``nn.LeakyReLU``, ``nn.ELU``, ``nn.SELU``,
+    ``nn.Tanh``, :class:`relulib.nn.SquaredReLU`, ...). They are trained in place: their
+    parameters are written back at the end, so :func:`relulib.diagnostics.dead_units` and
+    friends work on them afterwards.
 
     Args:
         models (list of torch.nn.Sequential): the models, e.g. ``[mlp(sizes, seed=s) for s in
