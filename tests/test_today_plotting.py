@@ -112,4 +112,4 @@ def test_draw_accuracy_by_seed_shows_every_seed_of_a_tie():
     ax = draw_accuracy_by_seed(Figure().subplots(), {"a": [0.9, 0.9, 0.8]})
     dots = ax.lines[1]
     assert len(set(zip(dots.get_xdata(), dots.get_ydata(), strict=True))) == 3
-    np.testing.assert_allclose(sorted(dots.get_ydata()), [-0.06, 0.0, 0.06])
+    np.testing.assert_allclose(sorted(dots.get_ydata()), [-0.1, 0.0, 0.1])

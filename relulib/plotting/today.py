@@ -290,12 +290,12 @@ def draw_accuracy_by_seed(ax: Axes, results: Mapping[str, Sequence[float]]) -> A
     return ax
 
 
-def _stacked(values, step=0.12):
+def _stacked(values, step=0.2):
     """Vertical offsets that spread equal values apart, centred on 0 for each group.
 
     Example:
         >>> _stacked(np.array([1.0, 2.0, 1.0])).tolist()
-        [-0.06, 0.0, 0.06]
+        [-0.1, 0.0, 0.1]
     """
     offsets = np.zeros(len(values))
     for value in np.unique(values):
