@@ -160,7 +160,6 @@ def draw_smooth_relative(axes, activation: str = "gelu", beta: float = 1.0, *, l
         transform=ax_f.transAxes,
         ha="right",
         va="bottom",
-        fontsize="small",
     )
     ax_df.set_title("derivative f′(x)")
     ax_gate.set_title("gate f(x) / x")
@@ -177,8 +176,6 @@ def draw_smooth_relative(axes, activation: str = "gelu", beta: float = 1.0, *, l
         ax.set_yticks(yticks)
     ax_f.legend(frameon=False, loc="upper left")
     _fit_labels(ax_f)
-    if ax_f.figure.get_layout_engine() is None:  # a widget frame: room for the tick labels
-        ax_f.figure.subplots_adjust(left=0.06, right=0.98, wspace=0.3)
     return axes
 
 
