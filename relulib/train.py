@@ -41,7 +41,7 @@ from torch.nn import functional as F
 
 from relulib._validation import describe, positive_int
 from relulib.diagnostics import ACTIVATION_MODULES, _init_std_for, init_std
-from relulib.nn import Maxout
+from relulib.nn import GatedFeedForward, Maxout, SquaredReLU
 
 __all__ = ["History", "maxout_mlp", "mlp", "prune_dead_units", "train", "train_together"]
 
@@ -582,7 +582,11 @@ def train(
 
 #: Modules that act on each feature alone and own no parameter: they work unchanged on the
 #: features of several networks laid side by side. (``nn.RReLU`` draws random slopes.)
-_ELEMENTWISE = (*(t for t in ACTIVATION_MODULES if t not in (nn.PReLU, nn.RReLU)), nn.Identity)
+_ELEMENTWISE = (
+    *(t for t in ACTIVATION_MODULES if t not in (nn.PReLU, nn.RReLU)),
+    nn.Identity,
+    SquaredReLU,
+)
 
 
 class _SideBySideLinear(nn.Module):
@@ -651,6 +655,15 @@ def _side_by_side(models, func):
             layers.append(fused)
             write_backs.append(functools.partial(fused.write_back, modules))
             width = first.out_features
+        elif isinstance(first, GatedFeedForward):
+            fused = copy.deepcopy(first)  # its forward, with side-by-side projections
+            for name in ("w", "v", "w2"):
+                parts = [getattr(module, name) for module in modules]
+                side = _SideBySideLinear(parts, shared_input=width is None and name != "w2")
+                setattr(fused, name, side)
+                write_backs.append(functools.partial(side.write_back, parts))
+            layers.append(fused)
+            width = first.d_model
         elif isinstance(first, Maxout):
             if first.axis not in (-1, 1):
                 raise ValueError(
@@ -712,8 +725,8 @@ def _fused_activation(modules, width, position, func):
         return copy.deepcopy(first), None
     raise ValueError(
         f"{func}: layer {position}, {first!r}, is not supported: side by side "
-        "training takes Linear, PReLU (one slope per unit), Maxout and elementwise "
-        "activation modules"
+        "training takes Linear, PReLU (one slope per unit), Maxout, GatedFeedForward "
+        "and elementwise activation modules"
     )
 
 
@@ -785,13 +798,15 @@ def train_together(
     (``benchmarks/bench_train_together.py`` prints the ratio of the CPU times).
 
     The models must be ``nn.Sequential`` of the same shape: the same ``nn.Linear`` layers (sizes,
-    bias) and :class:`relulib.nn.Maxout` layers (pooling the features) at the same positions;
-    the weights differ. Between them sit ``nn.PReLU`` with one slope per unit or parameter-free
-    elementwise activations (``nn.ReLU``, ``nn.LeakyReLU``, ``nn.ELU``, ``nn.SELU``, ``nn.Tanh``,
-    ...), and these may differ between the models: ReLU networks and ELU networks of one shape
-    train together, which is how a comparison of activations becomes one run. The models are
-    trained in place: their parameters are written back at the end, so
-    :func:`relulib.diagnostics.dead_units` and friends work on them afterwards.
+    bias), :class:`relulib.nn.Maxout` layers (pooling the features) and
+    :class:`relulib.nn.GatedFeedForward` blocks at the same positions; the weights differ.
+    Between them sit ``nn.PReLU`` with one slope per unit or parameter-free elementwise
+    activations (``nn.ReLU``, ``nn.LeakyReLU``, ``nn.ELU``, ``nn.SELU``, ``nn.Tanh``,
+    :class:`relulib.nn.SquaredReLU`, ...), and these may differ between the models: ReLU
+    networks and ELU networks of one shape train together, which is how a comparison of
+    activations becomes one run. The models are trained in place: their parameters are
+    written back at the end, so :func:`relulib.diagnostics.dead_units` and friends work on
+    them afterwards.
 
     Args:
         models (list of torch.nn.Sequential): the models, e.g. ``[mlp(sizes, seed=s) for s in

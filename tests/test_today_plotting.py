@@ -80,3 +80,36 @@ def test_draw_learning_curves_and_accuracy_by_seed():
     ax = draw_accuracy_by_seed(Figure().subplots(), {"a": [0.9, 0.8], "b": [0.5]})
     assert len(ax.lines) == 4
     np.testing.assert_allclose(ax.lines[0].get_xdata(), [85, 85])
+
+
+def test_sharpened_rejects_non_numbers_and_infinite_beta():
+    with pytest.raises(TypeError, match="beta"):
+        sharpened("silu", "2")
+    with pytest.raises(TypeError, match="beta"):
+        sharpened("silu", True)
+    with pytest.raises(ValueError, match="beta"):
+        sharpened("silu", math.inf)
+    with pytest.raises(TypeError, match="name"):
+        sharpened(None, 1.0)
+
+
+def test_distance_to_relu_reports_the_side_and_rejects_bad_grids():
+    d, x = distance_to_relu(relulib.mish)  # Mish's gap is not even: only the left dip
+    assert x < 0 and d == pytest.approx(0.30884, abs=1e-5)
+    assert abs(relulib.mish(-x) - relulib.relu(-x)) < d / 2
+    assert distance_to_relu(relulib.gelu)[1] < 0  # even gap: the negative of the two
+    with pytest.raises(ValueError, match="lo must be below hi"):
+        distance_to_relu(relulib.gelu, 1.0, -1.0)
+    with pytest.raises(ValueError, match="n must be at least 2"):
+        distance_to_relu(relulib.gelu, n=1)
+    with pytest.raises(ValueError, match="same shape"):
+        distance_to_relu(lambda x: x[:-1])
+    with pytest.raises(ValueError, match="finite"):
+        distance_to_relu(lambda x: np.where(x > 3, np.inf, x))
+
+
+def test_draw_accuracy_by_seed_shows_every_seed_of_a_tie():
+    ax = draw_accuracy_by_seed(Figure().subplots(), {"a": [0.9, 0.9, 0.8]})
+    dots = ax.lines[1]
+    assert len(set(zip(dots.get_xdata(), dots.get_ydata(), strict=True))) == 3
+    np.testing.assert_allclose(sorted(dots.get_ydata()), [-0.1, 0.0, 0.1])

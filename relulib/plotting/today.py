@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.axes import Axes
 
+from relulib._validation import finite_real, one_of, positive_int
 from relulib.activations import gelu, mish, relu, silu, softplus
 from relulib.plotting import _axes_through_origin, _fit_labels
 
@@ -56,9 +57,9 @@ def sharpened(name: str, beta: float):
         >>> float(f(1.0)), float(df(0.0))  # sigmoid(2), and the slope 1/2 at 0
         (0.8807970779778823, 0.5)
     """
-    if name not in SMOOTH_RELATIVES:
-        raise ValueError(f"sharpened: name must be one of {sorted(SMOOTH_RELATIVES)}, got {name!r}")
-    if not beta > 0:
+    name = one_of(name, tuple(SMOOTH_RELATIVES), "name", "sharpened")
+    beta = finite_real(beta, "beta", "sharpened")
+    if beta <= 0:
         raise ValueError(f"sharpened: beta must be > 0, got {beta!r}")
     f = SMOOTH_RELATIVES[name]
     if f is softplus:
@@ -79,17 +80,37 @@ def distance_to_relu(f, lo: float = -4.0, hi: float = 4.0, n: int = 80_001):
             the grid of :math:`[-4, 4]`).
 
     Returns:
-        tuple[float, float]: the distance and an :math:`x` where it is reached (the one of
-        smallest absolute value, as GELU's and SiLU's distances are even functions).
+        tuple[float, float]: the distance and an :math:`x` where it is reached: the one of
+        smallest absolute value, and of the two the negative one when the gap is the same at
+        :math:`x` and :math:`-x` (as GELU's and SiLU's are).
+
+    Raises:
+        TypeError, ValueError: for ``lo >= hi``, fewer than two points, or an ``f`` whose
+            values do not match its input's shape or are not finite.
 
     Example:
         >>> import math
         >>> d, x = distance_to_relu(softplus)
         >>> d == math.log(2), x
         (True, 0.0)
+        >>> distance_to_relu(silu)  # also reached at +1.2785
+        (0.2784645426241579, -1.2785)
     """
+    func = "distance_to_relu"
+    lo, hi = finite_real(lo, "lo", func), finite_real(hi, "hi", func)
+    if lo >= hi:
+        raise ValueError(f"{func}: lo must be below hi, got lo={lo!r}, hi={hi!r}")
+    n = positive_int(n, "n", func)
+    if n < 2:
+        raise ValueError(f"{func}: n must be at least 2 grid points, got {n}")
     x = np.linspace(lo, hi, n)
-    gap = np.abs(np.asarray(f(x), dtype=float) - relu(x))
+    values = np.asarray(f(x), dtype=float)
+    if values.shape != x.shape or not np.isfinite(values).all():
+        raise ValueError(
+            f"{func}: f must map the grid (shape {x.shape}) to finite values of the same shape, "
+            f"got shape {values.shape}"
+        )
+    gap = np.abs(values - relu(x))
     largest = gap.max()
     where = x[np.isclose(gap, largest, rtol=1e-12, atol=0)]
     return float(largest), float(where[np.argmin(np.abs(where))]) + 0.0
@@ -139,23 +160,22 @@ def draw_smooth_relative(axes, activation: str = "gelu", beta: float = 1.0, *, l
         transform=ax_f.transAxes,
         ha="right",
         va="bottom",
-        fontsize="small",
     )
     ax_df.set_title("derivative f′(x)")
     ax_gate.set_title("gate f(x) / x")
-    ax_f.set_ylim(-1.0, hi)
+    top = max(hi, 1.0)  # relu's largest value on [lo, hi]
+    ax_f.set_ylim(-1.0, top)
     ax_df.set_ylim(-0.3, 1.3)
     ax_gate.set_ylim(-0.3, 1.5)
     ticks = np.arange(np.ceil(lo / 2) * 2, hi + 1e-9, 2.0)
-    for ax, yticks in zip(axes, ([-1, 0, 1, 2, 3, 4], [0, 0.5, 1], [0, 0.5, 1]), strict=True):
+    f_ticks = np.arange(-1.0, top + 1e-9)
+    for ax, yticks in zip(axes, (f_ticks, [0, 0.5, 1], [0, 0.5, 1]), strict=True):
         _axes_through_origin(ax)
         ax.set_xlabel("x")
         ax.set_xticks(ticks)  # fixed ticks: a frame renders faster than with a locator
         ax.set_yticks(yticks)
     ax_f.legend(frameon=False, loc="upper left")
     _fit_labels(ax_f)
-    if ax_f.figure.get_layout_engine() is None:  # a widget frame: room for the tick labels
-        ax_f.figure.subplots_adjust(left=0.06, right=0.98, wspace=0.3)
     return axes
 
 
@@ -239,6 +259,9 @@ def draw_learning_curves(ax: Axes, curves: Mapping[str, np.ndarray], *, colors=N
 def draw_accuracy_by_seed(ax: Axes, results: Mapping[str, Sequence[float]]) -> Axes:
     """One row per name: each seed's accuracy as a dot, the mean as a bar.
 
+    Seeds with the same accuracy (test accuracies are multiples of one over the test set's
+    size) are stacked vertically around the row, so that every seed shows.
+
     Args:
         ax: a matplotlib Axes.
         results: name -> the accuracies (in [0, 1]) of the seeds.
@@ -256,9 +279,23 @@ def draw_accuracy_by_seed(ax: Axes, results: Mapping[str, Sequence[float]]) -> A
     for row, name in enumerate(names):
         values = 100 * np.asarray(results[name], dtype=float)
         ax.plot([values.mean()] * 2, [row - 0.3, row + 0.3], color=_CURVE, lw=3)
-        ax.plot(values, np.full(values.shape, row), "o", ms=4, color="black", alpha=0.7)
+        ax.plot(values, row + _stacked(values), "o", ms=4, color="black", alpha=0.7)
     ax.set_yticks(range(len(names)), names)
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.set_xlabel("test accuracy (%), dots: seeds, bar: mean")
     ax.grid(axis="x", alpha=0.25)
     return ax
+
+
+def _stacked(values, step=0.2):
+    """Vertical offsets that spread equal values apart, centred on 0 for each group.
+
+    Example:
+        >>> _stacked(np.array([1.0, 2.0, 1.0])).tolist()
+        [-0.1, 0.0, 0.1]
+    """
+    offsets = np.zeros(len(values))
+    for value in np.unique(values):
+        where = np.flatnonzero(values == value)
+        offsets[where] = step * (np.arange(len(where)) - (len(where) - 1) / 2)
+    return offsets
