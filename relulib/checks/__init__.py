@@ -41,7 +41,7 @@ class Report:
     def __bool__(self) -> bool:
         return self.passed
 
-    #: Columns of a failure report: what a solution dropdown of the book shows unclipped.
+    #: The width of a failure report in columns, as much as a solution dropdown shows.
     WIDTH = 70
 
     def __str__(self) -> str:
