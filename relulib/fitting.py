@@ -21,10 +21,12 @@ Example:
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
+from relulib._validation import as_real_array, describe, finite_real
 from relulib.activations import relu
 
 __all__ = [
@@ -76,17 +78,45 @@ def grid_kinks(lo: float, hi: float, n: int) -> np.ndarray:
     The first unit switches on at the left end of the interval, so on ``[lo, hi]`` it is the
     linear function ``x - lo``; the others split the interval into ``n`` equal pieces.
 
+    Raises:
+        TypeError: for an ``n`` that is not an integer, or ends that are not real numbers.
+        ValueError: for ``n < 1``, non-finite ends, or ``lo >= hi``.
+
     Example:
         >>> grid_kinks(0.0, 1.0, 4)
         array([0.  , 0.25, 0.5 , 0.75])
     """
-    if int(n) != n or n < 1:
-        raise ValueError(f"n: expected a positive number of hinges, got {n!r}")
+    func = "grid_kinks"
+    lo, hi = finite_real(lo, "lo", func), finite_real(hi, "hi", func)
+    if lo >= hi:
+        raise ValueError(f"{func}: expected lo < hi, got lo={lo!r} and hi={hi!r}")
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"{func}: n must be an integer number of hinges, got {describe(n)}")
+    if n < 1:
+        raise ValueError(f"{func}: n must be a positive number of hinges, got {n!r}")
     return np.linspace(lo, hi, int(n) + 1)[:-1]
 
 
+def _finite_vector(values, name: str, func: str) -> np.ndarray:
+    """``values`` flattened to a float64 vector, checked to hold finite real numbers; the
+    error names the first offending entries."""
+    arr = as_real_array(values, func, name).astype(np.float64).ravel()
+    bad = np.flatnonzero(~np.isfinite(arr))
+    if bad.size:
+        shown = ", ".join(f"{name}[{i}] = {float(arr[i])!r}" for i in bad[:3])
+        raise ValueError(f"{func}: {name} must hold finite numbers, got {shown}")
+    return arr
+
+
 def fit_hinges(x, y, kinks) -> HingeFit:
-    """Least-squares output weights and bias of a sum of hinges with the given ``kinks``.
+    r"""Least-squares output weights and bias of a sum of hinges with the given ``kinks``.
+
+    The design matrix has one column :math:`\mathrm{ReLU}(x - k_j)` per kink and a column of
+    ones; ``numpy.linalg.lstsq`` gives the minimum-norm solution when columns coincide.
+
+    Raises:
+        TypeError: for input that is not real numbers.
+        ValueError: for ``x`` and ``y`` of different lengths, or NaN or infinite entries.
 
     Example:
         >>> x = np.linspace(0.0, 2.0, 5)
@@ -94,11 +124,13 @@ def fit_hinges(x, y, kinks) -> HingeFit:
         >>> np.round(fit(x), 6).tolist()
         [1.0, 2.5, 4.0, 5.5, 7.0]
     """
-    x = np.asarray(x, dtype=float).ravel()
-    y = np.asarray(y, dtype=float).ravel()
+    func = "fit_hinges"
+    x, y = _finite_vector(x, "x", func), _finite_vector(y, "y", func)
     if x.shape != y.shape:
-        raise ValueError(f"x, y: expected the same number of points, got {x.size} and {y.size}")
-    kinks = np.asarray(kinks, dtype=float).ravel()
+        raise ValueError(
+            f"{func}: x and y must hold the same number of points, got {x.size} and {y.size}"
+        )
+    kinks = _finite_vector(kinks, "kinks", func)
     design = np.column_stack([hinge_features(x, kinks), np.ones_like(x)])
     coef, *_ = np.linalg.lstsq(design, y, rcond=None)
     return HingeFit(kinks, coef[:-1], float(coef[-1]))
@@ -128,6 +160,7 @@ def interpolating_hinges(knots, values) -> HingeFit:
         HingeFit: kinks ``knots[:-1]``, weights the slope changes, bias ``values[0]``.
 
     Raises:
+        TypeError: for input that is not real numbers.
         ValueError: for fewer than two knots, knots that do not increase, a length mismatch
             or non-finite numbers.
 
@@ -138,17 +171,21 @@ def interpolating_hinges(knots, values) -> HingeFit:
         >>> fit(np.array([-1.0, -0.5, 0.0, 0.5, 1.0])).tolist()
         [0.0, 0.5, 1.0, 0.5, 0.0]
     """
-    knots = np.asarray(knots, dtype=float).ravel()
-    values = np.asarray(values, dtype=float).ravel()
+    func = "interpolating_hinges"
+    knots = _finite_vector(knots, "knots", func)
+    values = _finite_vector(values, "values", func)
     if knots.size < 2 or knots.shape != values.shape:
         raise ValueError(
-            f"knots, values: expected at least two knots and one value per knot, got "
+            f"{func}: expected at least two knots and one value per knot, got "
             f"{knots.size} knots and {values.size} values"
         )
-    if not (np.all(np.isfinite(knots)) and np.all(np.isfinite(values))):
-        raise ValueError("knots, values: expected finite numbers")
-    if np.any(np.diff(knots) <= 0):
-        raise ValueError(f"knots: expected strictly increasing knots, got {knots}")
+    decreasing = np.flatnonzero(np.diff(knots) <= 0)
+    if decreasing.size:
+        i = decreasing[0]
+        raise ValueError(
+            f"{func}: knots must be strictly increasing, got knots[{i}] = {float(knots[i])!r} "
+            f"and knots[{i + 1}] = {float(knots[i + 1])!r}"
+        )
     slopes = np.diff(values) / np.diff(knots)
     weights = np.diff(slopes, prepend=0.0)
     return HingeFit(knots[:-1], weights, float(values[0]))
@@ -158,15 +195,24 @@ def power_law_exponent(x, y) -> float:
     r"""The slope of the least-squares line through :math:`(\log x, \log y)`: the exponent
     :math:`p` of a power law :math:`y \approx C x^p`.
 
+    Raises:
+        ValueError: for arrays of different lengths or fewer than two points, or for an entry
+            that is not a finite positive number (it has no logarithm); the message names it.
+
     Example:
         >>> round(power_law_exponent([1, 2, 4, 8], [1.0, 0.25, 0.0625, 0.015625]), 6)
         -2.0
     """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.shape != y.shape or x.size < 2 or np.any(x <= 0) or np.any(y <= 0):
+    func = "power_law_exponent"
+    x, y = _finite_vector(x, "x", func), _finite_vector(y, "y", func)
+    if x.shape != y.shape or x.size < 2:
         raise ValueError(
-            f"power_law_exponent: expected two arrays of the same length >= 2 of positive numbers, "
-            f"got shapes {x.shape} and {y.shape}"
+            f"{func}: x and y must have the same length, at least 2, got {x.size} and {y.size}"
         )
+    for name, arr in (("x", x), ("y", y)):
+        bad = np.flatnonzero(arr <= 0)
+        if bad.size:
+            shown = ", ".join(f"{name}[{i}] = {float(arr[i])!r}" for i in bad[:3])
+            raise ValueError(f"{func}: {name} must hold positive numbers, got {shown}")
     slope, _ = np.polyfit(np.log(x), np.log(y), 1)
     return float(slope)

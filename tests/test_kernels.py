@@ -121,14 +121,25 @@ def test_shapes_and_input_left_unchanged():
     ("call", "error", "fragment"),
     [
         (lambda: arccos_kernel(np.ones(2), degree=3), ValueError, "degree must be 0, 1 or 2"),
-        (lambda: arccos_kernel(np.ones(2), degree=True), ValueError, "degree must be"),
+        (lambda: arccos_kernel(np.ones(2), degree=True), TypeError, "degree must be an integer"),
+        (lambda: arccos_kernel(np.ones(2), degree="1"), TypeError, "degree must be an integer"),
         (lambda: arccos_kernel(np.ones(2), np.ones(3)), ValueError, "same dimension"),
-        (lambda: arccos_kernel(np.array([np.nan, 1.0])), ValueError, "finite"),
+        (
+            lambda: arccos_kernel(np.array([[1.0, 2.0], [np.nan, 1.0]])),
+            ValueError,
+            r"x must hold finite numbers, got x\[1, 0\] = nan$",
+        ),
+        (
+            lambda: arccos_kernel(np.ones(3), np.array([1.0, np.inf, 2.0])),
+            ValueError,
+            r"y must hold finite numbers, got y\[1\] = inf$",
+        ),
         (lambda: arccos_kernel(np.zeros(2), np.ones(2), 0), ValueError, "zero vector"),
         (lambda: arccos_kernel(np.ones((2, 2, 2))), ValueError, "vector of shape"),
         (lambda: arccos_kernel(["a", "b"]), TypeError, "real numbers"),
         (lambda: empirical_relu_kernel(np.ones(2), width=0), ValueError, "width"),
-        (lambda: empirical_relu_kernel(np.ones(2), width=3, seed=-1), TypeError, "seed"),
+        (lambda: empirical_relu_kernel(np.ones(2), width=3, seed=-1), ValueError, "seed must be"),
+        (lambda: empirical_relu_kernel(np.ones(2), width=3, seed=1.5), TypeError, "seed must be"),
     ],
 )
 def test_bad_input_gets_a_clear_error(call, error, fragment):

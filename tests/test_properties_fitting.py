@@ -33,10 +33,27 @@ def test_grid_kinks_start_at_the_left_end_and_split_evenly():
     np.testing.assert_allclose(np.diff(kinks), 2 * np.pi / 8)
 
 
-@pytest.mark.parametrize("n", [0, -1, 2.5])
-def test_grid_kinks_reject_a_bad_count(n):
-    with pytest.raises(ValueError, match="n: expected a positive number"):
-        grid_kinks(0.0, 1.0, n)
+@pytest.mark.parametrize(
+    ("args", "error", "fragment"),
+    [
+        ((0.0, 1.0, 0), ValueError, "n must be a positive number of hinges, got 0"),
+        ((0.0, 1.0, -1), ValueError, "n must be a positive number"),
+        ((0.0, 1.0, 2.5), TypeError, "n must be an integer number of hinges, got float 2.5"),
+        ((0.0, 1.0, "3"), TypeError, "n must be an integer"),
+        ((0.0, 1.0, True), TypeError, "n must be an integer"),
+        ((1.0, 0.0, 3), ValueError, "expected lo < hi, got lo=1.0 and hi=0.0"),
+        ((0.0, 0.0, 3), ValueError, "expected lo < hi"),
+        ((np.nan, 1.0, 3), ValueError, "lo must be a finite real number"),
+        ((0.0, "1", 3), TypeError, "hi must be a finite real number"),
+    ],
+)
+def test_grid_kinks_reject_bad_arguments_naming_the_function(args, error, fragment):
+    with pytest.raises(error, match=f"^grid_kinks: {fragment}"):
+        grid_kinks(*args)
+
+
+def test_grid_kinks_accept_numpy_integers():
+    np.testing.assert_array_equal(grid_kinks(0.0, 1.0, np.int64(2)), [0.0, 0.5])
 
 
 @given(st.lists(finite, min_size=1, max_size=4), st.lists(finite, min_size=1, max_size=4), finite)
@@ -63,8 +80,32 @@ def test_sine_error_shrinks_like_one_over_n_squared():
 def test_fit_keeps_the_shape_of_its_input_and_rejects_mismatched_data():
     fit = fit_hinges([0.0, 1.0, 2.0], [0.0, 1.0, 2.0], [0.0])
     assert fit(np.zeros((2, 3))).shape == (2, 3)
-    with pytest.raises(ValueError, match="x, y: expected the same number"):
+    with pytest.raises(ValueError, match="fit_hinges: x and y must hold the same number"):
         fit_hinges([0.0, 1.0], [0.0], [0.0])
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "kinks", "fragment"),
+    [
+        (
+            [0.0, np.nan, 2.0],
+            [0.0, 1.0, 2.0],
+            [0.0],
+            r"x must hold finite numbers, got x\[1\] = nan",
+        ),
+        ([0.0, 1.0], [np.inf, 1.0], [0.0], r"y must hold finite numbers, got y\[0\] = inf"),
+        ([0.0, 1.0], [0.0, 1.0], [np.nan], r"kinks must hold finite numbers"),
+    ],
+)
+def test_fit_rejects_non_finite_data_before_lapack_sees_it(x, y, kinks, fragment, capfd):
+    with pytest.raises(ValueError, match=fragment):
+        fit_hinges(x, y, kinks)
+    assert capfd.readouterr().err == ""  # no LAPACK "illegal value" lines
+
+
+def test_fit_rejects_what_is_not_real_numbers():
+    with pytest.raises(TypeError, match="fit_hinges: expected real numbers"):
+        fit_hinges(["a", "b"], [0.0, 1.0], [0.0])
 
 
 knot_sets = (
@@ -118,8 +159,17 @@ def test_power_law_exponent_recovers_the_exponent(p, c):
     assert power_law_exponent(x, c * x**p) == pytest.approx(p, abs=1e-9)
 
 
-def test_power_law_exponent_rejects_what_has_no_logarithm():
-    with pytest.raises(ValueError, match="positive numbers"):
-        power_law_exponent([1.0, 2.0], [1.0, 0.0])
-    with pytest.raises(ValueError, match="same length"):
-        power_law_exponent([1.0, 2.0], [1.0])
+@pytest.mark.parametrize(
+    ("x", "y", "fragment"),
+    [
+        ([1.0, 2.0], [1.0, 0.0], r"y must hold positive numbers, got y\[1\] = 0.0"),
+        ([-1.0, 2.0, 3.0], [1.0, 2.0, 3.0], r"x must hold positive numbers, got x\[0\] = -1.0"),
+        ([1.0, 2.0], [1.0, np.nan], r"y must hold finite numbers, got y\[1\] = nan"),
+        ([1.0, np.inf], [1.0, 2.0], r"x must hold finite numbers, got x\[1\] = inf"),
+        ([1.0, 2.0], [1.0], "x and y must have the same length, at least 2, got 2 and 1"),
+        ([1.0], [1.0], "x and y must have the same length, at least 2, got 1 and 1"),
+    ],
+)
+def test_power_law_exponent_names_what_has_no_logarithm(x, y, fragment):
+    with pytest.raises(ValueError, match=f"^power_law_exponent: {fragment}"):
+        power_law_exponent(x, y)

@@ -41,6 +41,9 @@ class Report:
     def __bool__(self) -> bool:
         return self.passed
 
+    #: The width of a failure report in columns, as much as a solution dropdown shows.
+    WIDTH = 70
+
     def __str__(self) -> str:
         if self.passed:
             return f"{self.name}: all {self.n_checks} checks passed."
@@ -48,7 +51,7 @@ class Report:
         for failure in self.failures:
             lines += textwrap.wrap(
                 failure,
-                width=78,
+                width=self.WIDTH,
                 initial_indent="  - ",
                 subsequent_indent="    ",
                 break_long_words=False,

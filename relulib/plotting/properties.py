@@ -74,7 +74,7 @@ def draw_power_laws(
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.grid(alpha=0.3, which="both")
-    ax.legend(frameon=False, fontsize="small")
+    ax.legend(frameon=False)
     return ax
 
 
@@ -105,6 +105,6 @@ def draw_arccos_kernel(ax: Axes, width: int, *, seed: int = 0, points: int = 91)
     ax.set_ylim(-0.15, 1.35)
     ax.set_title(f"width {width}: largest gap {gap:.2g}")
     ax.grid(alpha=0.25)
-    ax.legend(loc="upper right", frameon=False, fontsize="small")
+    ax.legend(loc="upper right", frameon=False)
     _fit_labels(ax)
     return ax
