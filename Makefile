@@ -62,10 +62,11 @@ bench: $(STAMP)  ## speed measurements, printed as ratios (not a test)
 clean:
 	rm -rf _build
 
-# --- Course assignments (otter-grader, an instructor dependency) -------------------------------
+# --- Course assignments (otter-grader for the student notebooks, bubblewrap for grading) --------
 INSTRUCTOR_STAMP := $(VENV)/.installed-instructor
 MASTERS := $(wildcard assignments/*.ipynb)
 GRADE_TIMEOUT ?= 120
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
 $(INSTRUCTOR_STAMP): requirements-instructor.txt $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-instructor.txt
@@ -80,12 +81,16 @@ assignments: $(INSTRUCTOR_STAMP)  ## student + autograder versions of every mast
 	done
 	$(BIN)/python assignments/check_leaks.py assignments _build/assignments
 
-grade: $(INSTRUCTOR_STAMP)  ## grade SUBMISSIONS=<folder> without Docker: CSV gradebook + feedback
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder>"; exit 2; }
-	@test -d _build/assignments || $(MAKE) assignments
-	$(BIN)/python assignments/grade.py $(SUBMISSIONS) --autograders _build/assignments \
-		--out $(or $(OUT),$(SUBMISSIONS)/graded) --timeout $(GRADE_TIMEOUT) \
-		$(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
+# Every notebook runs in a bubblewrap sandbox; UNSAFE_NO_SANDBOX=1 runs student code as you.
+grade: $(INSTRUCTOR_STAMP)  ## grade SUBMISSIONS=<folder> [ASSIGNMENT=<name>] [OUT=<folder>] [JOBS=n]
+	@test -n "$(SUBMISSIONS)" || { \
+		echo "usage: make grade SUBMISSIONS=<folder> [ASSIGNMENT=<name>] [OUT=<folder>] [JOBS=n]"; \
+		exit 2; }
+	$(BIN)/python assignments/grade.py $(SUBMISSIONS) --jobs $(JOBS) --timeout $(GRADE_TIMEOUT) \
+		$(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(OUT),--out $(OUT)) \
+		$(if $(UNSAFE_NO_SANDBOX),--unsafe-no-sandbox)
 
-assignments-test: $(INSTRUCTOR_STAMP)  ## assign, then grade fake submissions end to end
-	$(BIN)/python -m pytest -q tests/assignments
+assignments-test: $(INSTRUCTOR_STAMP)  ## assign every master, grade submissions and attacks, sandboxed
+	$(BIN)/python -m pytest -q tests/assignments assignments/grading --doctest-modules \
+		--ignore=assignments/grading/sandboxed/runner.py \
+		--ignore=assignments/grading/sandboxed/stubs

@@ -8,8 +8,9 @@ and ``count_patterns_on_grid`` on a ``resolution x resolution`` grid, and prints
 both times (min and median of ``--repeat`` runs after a warm-up; the grid runs once after
 its warm-up unless ``--repeat-grid``), the time ratio grid / exact and the fraction of
 regions the grid found. A second table does the same for a few other shapes. The grid can
-only find fewer regions: those without a grid point are missed. Hanin & Rolnick (2019): the
-count grows like (#neurons)^2 for 2-D input, so regions / neurons^2 is printed too.
+only find fewer regions: those without a grid point are missed. Hanin & Rolnick (NeurIPS
+2019): at initialisation the count grows like (#neurons)^2 for 2-D input, so
+regions / neurons^2 is printed too.
 """
 
 import argparse

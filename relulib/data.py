@@ -1,6 +1,7 @@
 r"""Tiny deterministic datasets for the chapters' experiments: no downloads, seeded, in torch.
 
-Every function returns a pair ``(X, y)`` of CPU tensors:
+Every generator returns a pair ``(X, y)`` of CPU tensors (:func:`digits`, a real dataset,
+returns a train pair and a test pair of the same kinds):
 
 * ``X`` is ``float32`` of shape ``(n, d)``, one sample per row;
 * for classification, ``y`` holds class indices, ``int64`` of shape ``(n,)``, ready for
@@ -30,7 +31,7 @@ import torch
 
 from relulib._validation import describe, finite_real, positive_int
 
-__all__ = ["sine_regression", "two_moons", "two_spirals", "xor"]
+__all__ = ["digits", "sine_regression", "two_moons", "two_spirals", "xor"]
 
 
 def _check(n, noise, seed, func, min_n):
@@ -190,3 +191,70 @@ def sine_regression(n=100, noise=0.1, seed=0) -> tuple[torch.Tensor, torch.Tenso
     x = (2 * torch.rand(n, 1, generator=gen, dtype=torch.float64) - 1) * math.pi
     y = torch.sin(x) + noise * torch.randn(n, 1, generator=gen, dtype=torch.float64)
     return x.to(torch.float32), y.to(torch.float32)
+
+
+def digits(test_fraction=0.25, seed=0) -> tuple[tuple[torch.Tensor, torch.Tensor], ...]:
+    r"""scikit-learn's bundled 8 × 8 handwritten digits, as seeded train and test tensors.
+
+    1,797 images of the digits 0 to 9, about 180 of each: the test set of the UCI "optical
+    recognition of handwritten digits" data, shipped inside scikit-learn (nothing is
+    downloaded). Each pixel counts the ink in a 4 × 4 block of a 32 × 32 bitmap, an integer
+    from 0 to 16; it is divided by 16, so that every input lies in :math:`[0, 1]` whatever
+    the split (no statistics of the data are used, so none leak from test to train).
+
+    The split is stratified: each digit gives ``round(test_fraction * count)`` of its images
+    (Python's ``round``, halves to the even neighbour) to the test set, chosen by a
+    ``torch.Generator`` seeded with ``seed``, so that both sets have the class balance of the
+    whole. The rows of each set come in a seeded random order.
+    Same arguments, bit-identical tensors; torch's global random state is not touched.
+
+    Args:
+        test_fraction (float): the share of each digit's images held out, in (0, 1); every
+            digit must keep at least one image on each side.
+        seed (int): seeds the split and the order of the rows.
+
+    Returns:
+        tuple: ``((X_train, y_train), (X_test, y_test))``: ``X`` float32 of shape ``(n, 64)``,
+        each row an image read row by row (``X.reshape(-1, 8, 8)`` shows it), ``y`` int64 of
+        shape ``(n,)`` holding the digit. With the default 0.25: 1,347 and 450 images.
+
+    Example:
+        >>> (X_train, y_train), (X_test, y_test) = digits(seed=0)
+        >>> X_train.shape, X_test.shape, X_train.dtype, y_train.dtype
+        (torch.Size([1347, 64]), torch.Size([450, 64]), torch.float32, torch.int64)
+        >>> float(X_train.min()), float(X_train.max()), y_test.bincount().tolist()
+        (0.0, 1.0, [44, 46, 44, 46, 45, 46, 45, 45, 44, 45])
+    """
+    func = "digits"
+    test_fraction = finite_real(test_fraction, "test_fraction", func)
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"{func}: test_fraction must be in (0, 1), got {test_fraction}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{func}: seed must be an integer, got {describe(seed)}")
+    try:
+        from sklearn.datasets import load_digits  # only this function needs scikit-learn
+    except ImportError as exc:
+        raise ImportError(
+            f"{func} reads the digits bundled with scikit-learn: pip install scikit-learn"
+        ) from exc
+    bunch = load_digits()
+    images = torch.from_numpy(bunch.data).div(16).to(torch.float32)
+    labels = torch.from_numpy(bunch.target).to(torch.int64)
+    gen = torch.Generator().manual_seed(int(seed))
+    train, test = [], []
+    for digit in range(10):
+        members = torch.nonzero(labels == digit).flatten()
+        n_test = round(test_fraction * len(members))
+        if not 0 < n_test < len(members):
+            raise ValueError(
+                f"{func}: test_fraction={test_fraction} leaves digit {digit} with "
+                f"{n_test} of its {len(members)} images in the test set; both sets need one"
+            )
+        members = members[torch.randperm(len(members), generator=gen)]
+        test.append(members[:n_test])
+        train.append(members[n_test:])
+    parts = []
+    for indices in (torch.cat(train), torch.cat(test)):
+        indices = indices[torch.randperm(len(indices), generator=gen)]
+        parts.append((images[indices], labels[indices]))
+    return tuple(parts)

@@ -1,18 +1,21 @@
-r"""Diagnostics for any PyTorch model: dead units, activation statistics, gradient norms, and
-the propagation of a signal's scale through a deep ReLU network.
+r"""Diagnostics for any PyTorch model: dead units, activation statistics, gradient norms, the
+back-propagated signal of each example, and the propagation of a signal's scale through a deep
+ReLU network.
 
-The three model diagnostics (:func:`dead_units`, :func:`activation_stats`,
-:func:`gradient_norms`) work on any ``torch.nn.Module`` whose ``forward`` takes one tensor. They
-watch *activation modules* (``nn.ReLU()`` and friends, found with ``model.named_modules()``)
-through forward hooks, so an activation called as a function (``F.relu(x)`` or ``x.relu()``
-inside ``forward``) is invisible to them. Each one is a measurement, not an intervention:
+The four model diagnostics (:func:`dead_units`, :func:`activation_stats`,
+:func:`gradient_norms`, :func:`backprop_signal`) work on any ``torch.nn.Module`` whose
+``forward`` takes one tensor. They watch *activation modules* (``nn.ReLU()`` and friends,
+found with ``model.named_modules()``) through forward hooks, so an activation called as a
+function (``F.relu(x)`` or ``x.relu()`` inside ``forward``) is invisible to them. Each one
+is a measurement, not an intervention:
 
 * the forward pass runs in eval mode (dropout off, batch norm on its running statistics), so that
   measuring draws no random numbers and updates no buffers; the train/eval flag of every
   submodule is restored afterwards, even if ``forward`` raises;
 * every hook is removed afterwards, even if ``forward`` raises;
-* no parameter, buffer or ``.grad`` is changed (:func:`gradient_norms` computes gradients with
-  ``torch.autograd.grad``, which does not accumulate into ``.grad``).
+* no parameter, buffer or ``.grad`` is changed (:func:`gradient_norms` and
+  :func:`backprop_signal` compute gradients with ``torch.autograd.grad``, which does not
+  accumulate into ``.grad``).
 
 A module called several times in one forward pass (one ``nn.ReLU()`` object reused after each
 layer) is measured over all its calls: the outputs of different calls are different units.
@@ -20,6 +23,9 @@ layer) is measured over all its calls: the outputs of different calls are differ
 :func:`signal_propagation` is the experiment of He et al. (2015), section 2.2: push Gaussian
 inputs through a deep bias-free network and record the standard deviation of each layer's
 response; :func:`init_std` gives the weight scale of the usual initialisation schemes.
+
+:func:`softmax_confidence` and :func:`along_ray` look at a classifier far from its data
+(Hein et al., 2019): how sure it is, and the network restricted to a ray ``t * direction``.
 
 Example:
     >>> import torch
@@ -51,10 +57,13 @@ __all__ = [
     "ACTIVATION_MODULES",
     "ActivationStats",
     "activation_stats",
+    "along_ray",
+    "backprop_signal",
     "dead_units",
     "gradient_norms",
     "init_std",
     "signal_propagation",
+    "softmax_confidence",
 ]
 
 #: The activation module types :func:`activation_stats` watches by default: every elementwise
@@ -102,6 +111,14 @@ def _check_inputs(inputs, func):
         raise ValueError(
             f"{func}: inputs is an empty batch (shape {tuple(inputs.shape)}); "
             "give at least one sample"
+        )
+
+
+def _check_loss_fn(loss_fn, func):
+    if not callable(loss_fn):
+        raise TypeError(
+            f"{func}: loss_fn must be callable as loss_fn(outputs, targets), "
+            f"got {describe(loss_fn)}"
         )
 
 
@@ -426,11 +443,7 @@ def gradient_norms(model, loss_fn, inputs, targets, *, include_bias=False) -> di
     """
     func = "gradient_norms"
     _check_model(model, func)
-    if not callable(loss_fn):
-        raise TypeError(
-            f"{func}: loss_fn must be callable as loss_fn(outputs, targets), "
-            f"got {describe(loss_fn)}"
-        )
+    _check_loss_fn(loss_fn, func)
     _check_inputs(inputs, func)
     layers = []  # (name, [parameters whose norm is taken])
     for name, module in model.named_modules():
@@ -468,6 +481,121 @@ def gradient_norms(model, loss_fn, inputs, targets, *, include_bias=False) -> di
                 total += g.detach().to(torch.float64).pow(2).sum().item()
         result[name] = math.sqrt(total)
     return result
+
+
+# --- the back-propagated signal, example by example -------------------------------------------
+
+
+def backprop_signal(
+    model, loss_fn, inputs, targets, *, activations=ACTIVATION_MODULES
+) -> dict[str, torch.Tensor]:
+    r"""The size of the back-propagated signal at each activation module, example by example.
+
+    For each watched activation module with input :math:`z` (the pre-activation) and each
+    example :math:`i` of the batch, the Euclidean norm over the units
+
+    .. math::
+
+        s_i = \Bigl\| \frac{\partial\, \text{loss}}{\partial z_i} \Bigr\|_2 .
+
+    Backpropagation carries this signal from the output towards the input: from one hidden
+    layer to the one before, :math:`\partial/\partial z_{\ell} = f'(z_\ell) \odot
+    W_{\ell+1}^\top\, \partial/\partial z_{\ell+1}`, so the ratio
+    :math:`s_i^{(1)} / s_i^{(L)}` of one example's signal at the first and the last hidden
+    layer measures how much of it survives :math:`L - 1` steps back. Unlike the norm of a
+    weight's gradient, which sums the examples' contributions (and lets opposite signs
+    cancel), it describes one example at a time.
+
+    With a loss that sums per-example terms (``reduction="sum"``), entry :math:`i` depends on
+    example :math:`i` only, provided no layer mixes the examples of a batch (the forward pass
+    runs in eval mode, so batch norm uses its running statistics); a mean loss divides every
+    entry by the batch size, which leaves ratios between layers unchanged. Norms are taken in
+    float64: a signal of :math:`10^{-20}` per unit is representable in float32, its square is
+    not. A module called several times pools the units of all its calls.
+
+    Gradients come from ``torch.autograd.grad``, so no ``.grad`` is touched; hooks and
+    train/eval flags are restored afterwards (see the module docstring).
+
+    Args:
+        model (torch.nn.Module): any model whose ``forward`` takes ``inputs``.
+        loss_fn: ``loss_fn(outputs, targets)`` returning a scalar tensor, such as
+            ``functools.partial(F.cross_entropy, reduction="sum")``.
+        inputs (torch.Tensor): a batch, batch dimension first, with at least one sample.
+        targets: passed to ``loss_fn`` unchanged.
+        activations: an ``nn.Module`` subclass or a tuple of them, the types to watch; default
+            :data:`ACTIVATION_MODULES`.
+
+    Returns:
+        dict[str, torch.Tensor]: keyed by module name, in ``model.named_modules()`` order, a
+        float64 tensor of shape ``(N,)``: the norm :math:`s_i` for each example. A module
+        ``forward`` never calls is left out.
+
+    Raises:
+        TypeError: for a ``model``, ``loss_fn`` or ``inputs`` of the wrong type, or a loss that
+            is not a scalar tensor.
+        ValueError: for an empty batch, a model without watched modules, or a watched module
+            that works in place (its input is overwritten, so its gradient is not defined).
+
+    Example:
+        >>> import torch
+        >>> from torch import nn
+        >>> model = nn.Sequential(nn.Linear(2, 2, bias=False), nn.ReLU(),
+        ...                       nn.Linear(2, 1, bias=False))
+        >>> with torch.no_grad():
+        ...     _ = model[0].weight.copy_(torch.eye(2))
+        ...     _ = model[2].weight.copy_(torch.tensor([[3.0, 4.0]]))
+        >>> x = torch.tensor([[1.0, 1.0], [1.0, -1.0], [-1.0, -1.0]])
+        >>> backprop_signal(model, lambda out, t: out.sum(), x, None)["1"].tolist()
+        [5.0, 3.0, 0.0]
+    """
+    func = "backprop_signal"
+    _check_model(model, func)
+    _check_loss_fn(loss_fn, func)
+    _check_inputs(inputs, func)
+    types = _check_module_types(activations, func)
+    watched = _watched(model, types, func)
+    for name, module in watched:
+        if getattr(module, "inplace", False):
+            raise ValueError(
+                f"{func}: module {name!r} works in place, which overwrites its input; "
+                "measure a copy with inplace=False"
+            )
+    captured: dict[str, list[torch.Tensor]] = {name: [] for name, _ in watched}
+    handles = []
+    # a fresh leaf that requires grad: every pre-activation is then part of the graph
+    x = inputs.detach().requires_grad_(inputs.is_floating_point())
+    with _measuring(model, [], None), torch.enable_grad():
+        try:
+            for name, module in watched:
+                handles.append(
+                    module.register_forward_hook(
+                        lambda _m, inp, _out, name=name: captured[name].append(inp[0])
+                    )
+                )
+            loss = loss_fn(model(x), targets)
+        finally:
+            for handle in handles:
+                handle.remove()
+        if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+            raise TypeError(f"{func}: loss_fn must return a scalar tensor, got {describe(loss)}")
+        flat = [(name, z) for name, zs in captured.items() for z in zs]
+        differentiable = [z for _, z in flat if z.requires_grad]
+        grads = iter(
+            torch.autograd.grad(loss.reshape(()), differentiable, allow_unused=True)
+            if differentiable and loss.requires_grad
+            else []
+        )
+    n = len(inputs)
+    squares: dict[str, torch.Tensor] = {}
+    for name, z in flat:
+        g = next(grads) if z.requires_grad and loss.requires_grad else None
+        sq = (
+            torch.zeros(n, dtype=torch.float64)
+            if g is None
+            else g.detach().to(torch.float64).reshape(n, -1).pow(2).sum(dim=1)
+        )
+        squares[name] = squares[name] + sq if name in squares else sq
+    return {name: sq.sqrt() for name, sq in squares.items()}
 
 
 # --- initialisation and signal propagation ---------------------------------------------------
@@ -640,3 +768,143 @@ def signal_propagation(
             stds.append(y.std(correction=0).item())
             x = act(y)
     return np.array(stds)
+
+
+# --- far from the data -----------------------------------------------------------------------
+
+
+def softmax_confidence(model, inputs, *, complement=False) -> np.ndarray:
+    r"""A classifier's confidence on each input: its largest softmax probability.
+
+    For logits :math:`f(x) \in \mathbb{R}^K`,
+
+    .. math::
+
+        \operatorname{conf}(x) = \max_k \frac{e^{f_k(x)}}{\sum_j e^{f_j(x)}}, \qquad
+        1 - \operatorname{conf}(x)
+        = \exp\Bigl(\log \sum_{k \ne k^*} e^{f_k(x)} - \log \sum_j e^{f_j(x)}\Bigr),
+
+    with :math:`k^*` the predicted class. Both are computed from log-sum-exps in float64, so
+    they neither overflow for huge logits nor lose the complement when the confidence rounds
+    to 1: far from the data a ReLU classifier's logits grow without bound and
+    :math:`1 - \operatorname{conf}` can be :math:`10^{-40}` (Hein et al., 2019, "Why ReLU
+    networks yield high-confidence predictions far away from the training data"). A row with
+    a NaN or infinite logit gets NaN. The forward pass runs in eval mode without gradients;
+    the model is left as it was.
+
+    Args:
+        model (torch.nn.Module): a classifier returning logits of shape ``(N, K)``, ``K >= 2``.
+        inputs (torch.Tensor): a batch, batch dimension first, with at least one sample.
+        complement (bool): return :math:`1 - \operatorname{conf}` instead, accurate down to
+            about :math:`10^{-300}`.
+
+    Returns:
+        numpy.ndarray: float64, shape ``(N,)``; the confidence lies in :math:`[1/K, 1]`.
+
+    Raises:
+        TypeError: if ``model`` is not a module or ``inputs`` not a tensor.
+        ValueError: if ``inputs`` is empty or the logits are not of shape ``(N, K)``, ``K >= 2``.
+
+    Example:
+        >>> import torch
+        >>> from torch import nn
+        >>> model = nn.Linear(1, 2)
+        >>> with torch.no_grad():
+        ...     _ = model.weight.copy_(torch.tensor([[1.0], [-1.0]]))
+        ...     _ = model.bias.zero_()
+        >>> x = torch.tensor([[0.0], [1.0], [100.0]])
+        >>> softmax_confidence(model, x).round(4).tolist()
+        [0.5, 0.8808, 1.0]
+        >>> float(softmax_confidence(model, x, complement=True)[-1])  # e^-200 / (1 + e^-200)
+        1.3838965267367376e-87
+    """
+    func = "softmax_confidence"
+    _check_model(model, func)
+    _check_inputs(inputs, func)
+    with _measuring(model, [], None), torch.no_grad():
+        logits = model(inputs)
+    if not isinstance(logits, torch.Tensor) or logits.dim() != 2 or logits.shape[1] < 2:
+        shape = tuple(logits.shape) if isinstance(logits, torch.Tensor) else describe(logits)
+        raise ValueError(
+            f"{func}: model must return logits of shape (N, K) with K >= 2 classes, got {shape}"
+        )
+    z = logits.detach().to(torch.float64)
+    log_total = torch.logsumexp(z, dim=1)
+    if not complement:
+        return torch.exp(z.max(dim=1).values - log_total).numpy()
+    others = z.scatter(1, z.argmax(dim=1, keepdim=True), -math.inf)
+    return torch.exp(torch.logsumexp(others, dim=1) - log_total).numpy()
+
+
+def along_ray(model, direction, origin=None) -> nn.Sequential:
+    r"""``model`` restricted to a ray: the one-input network :math:`t \mapsto f(o + t\,u)`.
+
+    Returns ``nn.Sequential(line, model)``, where ``line`` is an ``nn.Linear(1, d)`` with
+    weight :math:`u` (``direction``, as a column) and bias :math:`o` (``origin``, zero by
+    default), frozen. For a ReLU network :math:`f`, the result is again a ReLU network, so
+    :func:`relulib.regions.linear_pieces` gives its exact linear pieces along the ray: past
+    the last kink, every logit is affine in :math:`t` (the argument of Hein et al., 2019).
+    The model is shared, not copied: later changes to it show through.
+
+    Args:
+        model (torch.nn.Module): any model taking inputs of shape ``(N, d)``.
+        direction: the direction :math:`u`, a sequence or tensor of ``d`` finite numbers,
+            not all zero (it need not be a unit vector: :math:`t` is measured in its units).
+        origin: the start :math:`o` of the ray, ``d`` finite numbers, or ``None`` for 0.
+
+    Returns:
+        torch.nn.Sequential: a model taking inputs of shape ``(N, 1)``, the values of
+        :math:`t`, in the dtype of ``model``'s first parameter (float32 if it has none).
+
+    Raises:
+        TypeError: if ``model`` is not a module.
+        ValueError: if ``direction`` is zero or not finite, or ``origin`` does not match it.
+
+    Example:
+        >>> import torch
+        >>> from torch import nn
+        >>> model = nn.Sequential(nn.Linear(2, 1), nn.ReLU())
+        >>> with torch.no_grad():
+        ...     _ = model[0].weight.copy_(torch.tensor([[1.0, 1.0]]))
+        ...     _ = model[0].bias.zero_()
+        >>> ray = along_ray(model, [3.0, 4.0])
+        >>> ray(torch.tensor([[0.5], [-1.0]])).flatten().tolist()  # relu(t * (3 + 4))
+        [3.5, 0.0]
+    """
+    func = "along_ray"
+    _check_model(model, func)
+    first = next(model.parameters(), None)
+    dtype = first.dtype if first is not None and first.is_floating_point() else torch.float32
+    u = _as_vector(direction, "direction", func)
+    if not bool((u != 0).any()):
+        raise ValueError(f"{func}: direction must not be the zero vector")
+    o = torch.zeros_like(u) if origin is None else _as_vector(origin, "origin", func)
+    if o.shape != u.shape:
+        raise ValueError(
+            f"{func}: origin has {o.numel()} coordinates but direction has {u.numel()}"
+        )
+    line = nn.Linear(1, u.numel(), dtype=dtype)
+    with torch.no_grad():
+        line.weight.copy_(u.reshape(-1, 1))
+        line.bias.copy_(o)
+    line.requires_grad_(False)
+    return nn.Sequential(line, model)
+
+
+def _as_vector(value, name, func):
+    """``value`` as a 1-D float64 tensor of finite numbers, or a clear error."""
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu()
+    try:
+        vector = torch.as_tensor(np.asarray(value, dtype=np.float64))
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(
+            f"{func}: {name} must be a vector of numbers, got {describe(value)}"
+        ) from None
+    if vector.dim() != 1 or vector.numel() == 0:
+        raise ValueError(
+            f"{func}: {name} must be a non-empty 1-D vector, got shape {tuple(vector.shape)}"
+        )
+    if not bool(torch.isfinite(vector).all()):
+        raise ValueError(f"{func}: {name} must be finite, got {vector.tolist()}")
+    return vector

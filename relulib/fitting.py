@@ -27,7 +27,14 @@ import numpy as np
 
 from relulib.activations import relu
 
-__all__ = ["HingeFit", "fit_hinges", "grid_kinks", "hinge_features"]
+__all__ = [
+    "HingeFit",
+    "fit_hinges",
+    "grid_kinks",
+    "hinge_features",
+    "interpolating_hinges",
+    "power_law_exponent",
+]
 
 
 @dataclass(frozen=True)
@@ -95,3 +102,71 @@ def fit_hinges(x, y, kinks) -> HingeFit:
     design = np.column_stack([hinge_features(x, kinks), np.ones_like(x)])
     coef, *_ = np.linalg.lstsq(design, y, rcond=None)
     return HingeFit(kinks, coef[:-1], float(coef[-1]))
+
+
+def interpolating_hinges(knots, values) -> HingeFit:
+    r"""The sum of hinges that joins the points ``(knots[i], values[i])`` by straight lines.
+
+    This is the constructive half of the universal approximation theorem in one dimension:
+    with knots :math:`k_0 < k_1 < \dots < k_n`, values :math:`y_i` and slopes
+    :math:`s_i = (y_{i+1} - y_i) / (k_{i+1} - k_i)`, the network
+
+    .. math::
+
+        f(x) = y_0 + s_0 \,\mathrm{ReLU}(x - k_0)
+            + \sum_{i=1}^{n-1} (s_i - s_{i-1}) \,\mathrm{ReLU}(x - k_i)
+
+    equals the piecewise linear interpolant on :math:`[k_0, k_n]`: at :math:`k_0` every hinge
+    is off, and each hinge changes the slope by its weight from its kink on. Right of
+    :math:`k_n` the last piece continues. ``n`` hinges for ``n + 1`` knots; no fitting.
+
+    Args:
+        knots: strictly increasing, at least two.
+        values: one value per knot.
+
+    Returns:
+        HingeFit: kinks ``knots[:-1]``, weights the slope changes, bias ``values[0]``.
+
+    Raises:
+        ValueError: for fewer than two knots, knots that do not increase, a length mismatch
+            or non-finite numbers.
+
+    Example:
+        >>> fit = interpolating_hinges([-1.0, 0.0, 1.0], [0.0, 1.0, 0.0])  # the hat
+        >>> fit.weights.tolist(), fit.bias
+        ([1.0, -2.0], 0.0)
+        >>> fit(np.array([-1.0, -0.5, 0.0, 0.5, 1.0])).tolist()
+        [0.0, 0.5, 1.0, 0.5, 0.0]
+    """
+    knots = np.asarray(knots, dtype=float).ravel()
+    values = np.asarray(values, dtype=float).ravel()
+    if knots.size < 2 or knots.shape != values.shape:
+        raise ValueError(
+            f"knots, values: expected at least two knots and one value per knot, got "
+            f"{knots.size} knots and {values.size} values"
+        )
+    if not (np.all(np.isfinite(knots)) and np.all(np.isfinite(values))):
+        raise ValueError("knots, values: expected finite numbers")
+    if np.any(np.diff(knots) <= 0):
+        raise ValueError(f"knots: expected strictly increasing knots, got {knots}")
+    slopes = np.diff(values) / np.diff(knots)
+    weights = np.diff(slopes, prepend=0.0)
+    return HingeFit(knots[:-1], weights, float(values[0]))
+
+
+def power_law_exponent(x, y) -> float:
+    r"""The slope of the least-squares line through :math:`(\log x, \log y)`: the exponent
+    :math:`p` of a power law :math:`y \approx C x^p`.
+
+    Example:
+        >>> round(power_law_exponent([1, 2, 4, 8], [1.0, 0.25, 0.0625, 0.015625]), 6)
+        -2.0
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or x.size < 2 or np.any(x <= 0) or np.any(y <= 0):
+        raise ValueError(
+            f"power_law_exponent: expected two arrays of the same length >= 2 of positive numbers, "
+            f"got shapes {x.shape} and {y.shape}"
+        )
+    slope, _ = np.polyfit(np.log(x), np.log(y), 1)
+    return float(slope)

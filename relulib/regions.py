@@ -11,7 +11,10 @@ piecewise-affine function. This module computes its pieces exactly, for 1-D and 
 * :func:`activation_patterns` and :func:`count_patterns_on_grid`: the patterns at given
   points, the sampling baseline that can only see fewer regions than there are;
 * :func:`tent_network`, :func:`sawtooth_network` and :func:`montufar_network`: the folding
-  constructions whose counts are known in closed form (:func:`montufar_count`).
+  constructions whose counts are known in closed form (:func:`montufar_count`);
+* :func:`yarotsky_square` and :func:`hinge_network`: a deep and a one-hidden-layer
+  approximation of :math:`x^2` (Yarotsky 2017), and :func:`max_error_to_square` and
+  :func:`l1_distance`, their errors computed exactly from the pieces.
 
 A model is a ``torch.nn.Sequential`` of ``nn.Linear``, ``nn.ReLU``, ``nn.LeakyReLU``,
 ``nn.PReLU`` and ``nn.Identity`` layers; nested ``nn.Sequential`` blocks are flattened. The
@@ -50,6 +53,7 @@ Example:
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -70,11 +74,15 @@ __all__ = [
     "count_activation_regions",
     "count_patterns_on_grid",
     "count_pieces",
+    "hinge_network",
+    "l1_distance",
     "linear_pieces",
+    "max_error_to_square",
     "montufar_count",
     "montufar_network",
     "sawtooth_network",
     "tent_network",
+    "yarotsky_square",
 ]
 
 #: Relative tolerance for zero pre-activations, merged points and equal slopes.
@@ -118,6 +126,20 @@ class Region:
     pattern: tuple[bool, ...]
     weight: np.ndarray
     bias: np.ndarray
+
+    @property
+    def area(self) -> float:
+        """The polygon's area (2-D input) or the interval's length (1-D input).
+
+        Example:
+            >>> from torch import nn
+            >>> lines = nn.Sequential(nn.Linear(2, 1), nn.ReLU())
+            >>> sum(r.area for r in activation_regions(lines, (0, 2, 0, 3)))
+            6.0
+        """
+        if self.vertices.shape[1] == 1:
+            return float(self.vertices[1, 0] - self.vertices[0, 0])
+        return float(_area(self.vertices[None])[0])
 
 
 # ----------------------------------------------------------------------------- validation
@@ -641,6 +663,8 @@ def _linear(weight, bias):
 def _fold_layers(widths, n0):
     """Folding layers: each maps [0, 1]^n0 onto itself ``⌊n_i/n0⌋`` times per coordinate.
 
+    ``p = ⌊n_i/n0⌋`` units per coordinate make ``p`` sheets, that is ``p - 1`` folds.
+
     Returns the layers and the ``(n0, n_last)`` matrix that reads the folded coordinates
     off the last layer's activations.
     """
@@ -671,9 +695,11 @@ def _check_widths(widths, func, minimum=1):
 
 
 def sawtooth_network(widths):
-    r"""A network whose hidden layer :math:`i` folds :math:`[0, 1]` onto itself ``widths[i]`` times.
+    r"""A network whose hidden layer :math:`i` maps :math:`[0, 1]` onto itself ``widths[i]`` times.
 
-    Layer :math:`i` has :math:`p = n_i` units :math:`\mathrm{ReLU}(y - k/p)`,
+    A layer of :math:`p` units lays :math:`[0, 1]` over itself in :math:`p` sheets, that is
+    :math:`p - 1` folds (the tent map, :math:`p = 2`, folds once). Layer :math:`i` has
+    :math:`p = n_i` units :math:`\mathrm{ReLU}(y - k/p)`,
     :math:`k = 0, \dots, p - 1`, and the next layer reads the sawtooth
     :math:`p\,h_0 - 2p\,h_1 + 2p\,h_2 - \cdots`, which maps each of :math:`p` intervals onto
     :math:`[0, 1]`. The output (one ``nn.Linear``) is the composed sawtooth: it has
@@ -703,9 +729,10 @@ def tent_network(depth):
         t(x) = 2\,\mathrm{ReLU}(x) - 4\,\mathrm{ReLU}(x - 1/2), \qquad
         t^{\circ k} \text{ has } 2^k \text{ linear pieces on } [0, 1].
 
-    Telgarsky (2016), "Benefits of depth in neural networks": a network with one hidden
-    layer needs at least :math:`2^k - 1` units to match it. Same as
-    ``sawtooth_network([2] * depth)``.
+    Telgarsky (2016), "Benefits of depth in neural networks", builds his hard-to-approximate
+    functions from it. A network with one hidden layer of :math:`N` units has at most
+    :math:`N + 1` pieces, so it needs at least :math:`2^k - 1` units to represent
+    :math:`t^{\circ k}` exactly. Same as ``sawtooth_network([2] * depth)``.
 
     Args:
         depth: the number of compositions :math:`k`, a positive integer.
@@ -727,16 +754,18 @@ def montufar_network(widths, n0=1):
     r"""Montúfar et al.'s folding network on :math:`[0, 1]^{n_0}`, for ``n0`` 1 or 2.
 
     Montúfar, Pascanu, Cho & Bengio (2014), "On the number of linear regions of deep neural
-    networks": hidden layers :math:`1, \dots, L-1` fold each input coordinate
-    :math:`\lfloor n_i / n_0 \rfloor` times (as in :func:`sawtooth_network`; spare units
-    get zero weights), and the last hidden layer's :math:`n_L` units cut every folded copy
-    of the cube in general position, so the box :math:`[0, 1]^{n_0}` has
+    networks": hidden layers :math:`1, \dots, L-1` map each input coordinate onto
+    :math:`[0, 1]` in :math:`p_i = \lfloor n_i / n_0 \rfloor` sheets, that is :math:`p_i - 1`
+    folds (as in :func:`sawtooth_network`; spare units get zero weights), and the last
+    hidden layer's :math:`n_L` units cut every folded copy of the cube in general position,
+    so the box :math:`[0, 1]^{n_0}` has
 
     .. math::
         \prod_{i=1}^{L-1} \left\lfloor \frac{n_i}{n_0} \right\rfloor^{n_0}
         \sum_{j=0}^{n_0} \binom{n_L}{j}
 
-    activation regions (:func:`montufar_count`). For ``n0 = 1`` the last layer's units
+    activation regions (:func:`montufar_count`; their Theorem 4 states this number as a
+    lower bound on the maximal number of regions). For ``n0 = 1`` the last layer's units
     break at :math:`y = (2k + 1) / (2 n_L)`, unit 0 facing left, the others right; with
     output weights all 1, adjacent regions have different slopes when :math:`n_L \ge 2`,
     so that is also the number of linear pieces. For ``n0 = 2`` they are tangents to the
@@ -779,7 +808,7 @@ def montufar_network(widths, n0=1):
 
 
 def montufar_count(widths, n0=1):
-    r"""The region count of :func:`montufar_network`, Montúfar et al. (2014)'s formula.
+    r"""The region count of :func:`montufar_network`, Montúfar et al. (2014, Theorem 4).
 
     .. math::
         \prod_{i=1}^{L-1} \left\lfloor \frac{n_i}{n_0} \right\rfloor^{n_0}
@@ -803,3 +832,169 @@ def montufar_count(widths, n0=1):
     widths = _check_widths(widths, "montufar_count")
     folds = math.prod((n // n0) ** n0 for n in widths[:-1])
     return folds * sum(math.comb(widths[-1], j) for j in range(n0 + 1))
+
+
+# --------------------------------------------------- approximation of x^2 and exact errors
+
+
+def _one_output_pieces(model, lo, hi, func, name):
+    """Piece ends and per-piece slope and intercept of a 1-D network with one output."""
+    ops = _network(model, 1, func, "lo, hi describe a")
+    x, slope, icpt = _merged_pieces(ops, lo, hi)
+    if slope.shape[1] != 1:
+        raise ValueError(f"{func}: {name} must have one output, got {slope.shape[1]}")
+    return x, slope[:, 0], icpt[:, 0]
+
+
+def hinge_network(kinks, weights, bias=0.0):
+    r"""The one-hidden-layer ReLU network :math:`c + \sum_j v_j\,\mathrm{ReLU}(x - k_j)`.
+
+    Unit :math:`j` has input weight 1 and bias :math:`-k_j`, so it switches on at its kink
+    :math:`k_j`; the output layer has weights :math:`v_j` and bias :math:`c`. This is the
+    network behind a :class:`relulib.fitting.HingeFit`:
+    ``hinge_network(fit.kinks, fit.weights, fit.bias)`` computes ``fit(x)``, and so can be
+    measured exactly with :func:`count_pieces` or :func:`max_error_to_square`.
+
+    Args:
+        kinks: the kinks :math:`k_j`, finite numbers (at least one).
+        weights: the output weights :math:`v_j`, one per kink.
+        bias: the output bias :math:`c`.
+
+    Returns:
+        torch.nn.Sequential: ``Linear(1, n), ReLU(), Linear(n, 1)``, float64.
+
+    Example:
+        >>> net = hinge_network([0.0, 0.5], [1.0, 2.0], bias=-1.0)  # x - 1 + 2 relu(x - 1/2)
+        >>> [(p.a, p.b, p.slope) for p in linear_pieces(net, 0.0, 1.0)]
+        [(0.0, 0.5, 1.0), (0.5, 1.0, 3.0)]
+    """
+    func = "hinge_network"
+    kinks = as_real_array(kinks, func, "kinks").astype(np.float64).ravel()
+    weights = as_real_array(weights, func, "weights").astype(np.float64).ravel()
+    if kinks.size == 0 or not np.all(np.isfinite(kinks)):
+        raise ValueError(f"{func}: kinks must be at least one finite number, got {kinks!r}")
+    if weights.shape != kinks.shape or not np.all(np.isfinite(weights)):
+        raise ValueError(
+            f"{func}: weights must be {kinks.size} finite numbers, one per kink, got {weights.size}"
+        )
+    bias = finite_real(bias, "bias", func)
+    hidden = _linear(np.ones((kinks.size, 1)), -kinks)
+    return nn.Sequential(hidden, nn.ReLU(), _linear(weights[None], np.array([bias])))
+
+
+def yarotsky_square(m):
+    r"""Yarotsky's deep ReLU approximation of :math:`x^2` on :math:`[0, 1]` with ``m`` folds.
+
+    .. math::
+        f_m(x) = x - \sum_{s=1}^{m} \frac{g_s(x)}{2^{2s}}, \qquad
+        g_s = t^{\circ s} \text{ the tent map composed } s \text{ times},
+
+    the piecewise-linear interpolant of :math:`x^2` at :math:`j / 2^m`, so it has
+    :math:`2^m` linear pieces and :math:`\max_{[0, 1]} |f_m(x) - x^2| = 2^{-2m-2}`
+    (Yarotsky 2017, "Error bounds for approximations with deep ReLU networks", Proposition
+    2 and its proof). This is a plain ``nn.Sequential`` realisation of the formula (the
+    book's): hidden layer 1 holds :math:`\mathrm{ReLU}(x)` and
+    :math:`\mathrm{ReLU}(x - 1/2)`; layer :math:`s + 1` holds the next fold's pair, read
+    from :math:`g_s = 2h_0 - 4h_1`, and the running sum :math:`\mathrm{ReLU}(f_{s-1} -
+    g_s / 4^s) = f_s`, which is non-negative on :math:`[0, 1]`. So ``m`` hidden layers,
+    :math:`3m - 1` units in all (none for ``m = 0``, where :math:`f_0(x) = x`). Parameters
+    are float64 and exact dyadic numbers; call the model with float64 tensors on
+    :math:`[0, 1]` (outside it the network is not :math:`f_m`).
+
+    Args:
+        m: the number of folds, an integer :math:`\ge 0`.
+
+    Returns:
+        torch.nn.Sequential: ``m`` hidden ReLU layers of widths ``[2, 3, ..., 3]`` and a
+        ``Linear`` output, float64.
+
+    Example:
+        >>> net = yarotsky_square(3)
+        >>> count_pieces(net, 0.0, 1.0), max_error_to_square(net), 2.0 ** (-2 * 3 - 2)
+        (8, 0.00390625, 0.00390625)
+    """
+    func = "yarotsky_square"
+    if isinstance(m, (bool, np.bool_)) or not isinstance(m, numbers.Integral) or m < 0:
+        raise ValueError(f"{func}: m must be an integer >= 0, got {describe(m)}")
+    m = int(m)
+    if m == 0:
+        return nn.Sequential(_linear(np.ones((1, 1)), np.zeros(1)))
+    tooth = np.array([[2.0, -4.0]])  # g_s = 2 h_0 - 4 h_1, read from a layer's first two units
+    running = np.array([[1.0, 0.0]])  # f_0 = x = h_0 in layer 1; later the third unit
+    layers = [_linear(np.ones((2, 1)), np.array([0.0, -0.5])), nn.ReLU()]
+    for s in range(1, m + 1):
+        g_s = np.hstack([tooth, np.zeros((1, running.shape[1] - 2))])
+        f_s = running - g_s / 4.0**s
+        if s == m:
+            layers.append(_linear(f_s, np.zeros(1)))
+        else:  # next layer: ReLU(g_s), ReLU(g_s - 1/2) and ReLU(f_s) = f_s
+            layers += [_linear(np.vstack([g_s, g_s, f_s]), np.array([0.0, -0.5, 0.0])), nn.ReLU()]
+            running = np.array([[0.0, 0.0, 1.0]])
+    return nn.Sequential(*layers)
+
+
+def max_error_to_square(model, lo=0.0, hi=1.0):
+    r"""The largest error :math:`\max_{x \in [lo, hi]} |f(x) - x^2|` of a 1-D network, exactly.
+
+    On each linear piece :math:`f(x) = sx + c` of :func:`linear_pieces`, the error
+    :math:`x^2 - sx - c` is a convex parabola, so its largest absolute value is at an end of
+    the piece or at the vertex :math:`x = s/2`: three candidates per piece, no sampling.
+
+    Args:
+        model: a ``torch.nn.Sequential`` as for :func:`count_pieces`, with one output.
+        lo: finite left end of the interval.
+        hi: finite right end, ``hi > lo``.
+
+    Returns:
+        float: the sup-norm distance to :math:`x^2` on ``[lo, hi]``.
+
+    Example:
+        >>> max_error_to_square(hinge_network([0.0], [1.0]))  # x: error 1/4 at x = 1/2
+        0.25
+    """
+    func = "max_error_to_square"
+    lo, hi = _interval(lo, hi, func)
+    x, slope, icpt = _one_output_pieces(model, lo, hi, func, "model")
+    vertex = np.clip(slope / 2, x[:-1], x[1:])
+    candidates = np.stack([x[:-1], x[1:], vertex])
+    return float(np.abs(candidates**2 - slope * candidates - icpt).max())
+
+
+def l1_distance(model, other, lo, hi):
+    r"""The :math:`L^1` distance :math:`\int_{lo}^{hi} |f - g|\,dx` of two 1-D networks, exactly.
+
+    Both networks are affine between consecutive breakpoints of either, so their difference
+    :math:`d` is affine there; :math:`\int |d|` over such an interval is the trapezoid
+    :math:`(|d(a)| + |d(b)|)(b - a)/2` when :math:`d` keeps its sign, and
+    :math:`(d(a)^2 + d(b)^2)(b - a) / (2(|d(a)| + |d(b)|))` when it crosses zero.
+
+    Args:
+        model: a ``torch.nn.Sequential`` as for :func:`count_pieces`, with one output.
+        other: another such network.
+        lo: finite left end of the interval.
+        hi: finite right end, ``hi > lo``.
+
+    Returns:
+        float: the distance.
+
+    Example:
+        >>> l1_distance(tent_network(1), hinge_network([0.0], [0.0], bias=0.5), 0.0, 1.0)
+        0.25
+    """
+    func = "l1_distance"
+    lo, hi = _interval(lo, hi, func)
+    xa, sa, ca = _one_output_pieces(model, lo, hi, func, "model")
+    xb, sb, cb = _one_output_pieces(other, lo, hi, func, "other")
+    x = np.union1d(xa, xb)
+    middle = (x[:-1] + x[1:]) / 2
+    ia = np.clip(np.searchsorted(xa, middle) - 1, 0, len(sa) - 1)
+    ib = np.clip(np.searchsorted(xb, middle) - 1, 0, len(sb) - 1)
+    ds, dc = sa[ia] - sb[ib], ca[ia] - cb[ib]
+    left, right = np.abs(ds * x[:-1] + dc), np.abs(ds * x[1:] + dc)
+    same_sign = (ds * x[:-1] + dc) * (ds * x[1:] + dc) >= 0
+    total = np.where(same_sign, left + right, 0.0)
+    crossing = ~same_sign
+    total[crossing] = (left[crossing] ** 2 + right[crossing] ** 2) / (
+        left[crossing] + right[crossing]
+    )
+    return float(np.sum(total * np.diff(x)) / 2)

@@ -25,9 +25,12 @@ Example:
 
 from __future__ import annotations
 
+import copy
+import functools
 import itertools
 import math
 import numbers
+import warnings
 from dataclasses import dataclass, field
 
 import torch
@@ -35,9 +38,10 @@ from torch import nn
 from torch.nn import functional as F
 
 from relulib._validation import describe
-from relulib.diagnostics import _init_std_for, init_std
+from relulib.diagnostics import ACTIVATION_MODULES, _init_std_for, init_std
+from relulib.nn import Maxout
 
-__all__ = ["History", "mlp", "train"]
+__all__ = ["History", "mlp", "prune_dead_units", "train", "train_together"]
 
 
 # --- the model -------------------------------------------------------------------------------
@@ -70,7 +74,9 @@ def mlp(sizes, activation=nn.ReLU, init="he", bias=True, seed=0) -> nn.Sequentia
     the negative slope of the activation (0 for ReLU, ``negative_slope`` for ``nn.LeakyReLU``,
     the initial weight for ``nn.PReLU``: He et al.'s :math:`\tfrac12 (1 + a^2)\, n\,
     \mathrm{Var}[w] = 1`). Biases start at 0. ``init=None`` keeps PyTorch's default
-    initialisation (uniform, of std :math:`1/\sqrt{3\, n_\text{in}}`).
+    initialisation (uniform, of std :math:`1/\sqrt{3\, n_\text{in}}`). ``init`` may also be a
+    function ``init(fan_in, fan_out)`` returning each layer's std, e.g.
+    ``lambda fan_in, fan_out: gain / math.sqrt(fan_in)`` for a gain of your own.
 
     Args:
         sizes (list of int): the widths of the input, the hidden layers and the output;
@@ -78,8 +84,8 @@ def mlp(sizes, activation=nn.ReLU, init="he", bias=True, seed=0) -> nn.Sequentia
         activation: a module class or any function of no arguments returning a
             module, called once per hidden layer, such as ``nn.ReLU`` or
             ``lambda: nn.LeakyReLU(0.1)``.
-        init (str, float or None): ``"he"``, ``"xavier"``, ``"lecun"``, a weight std, or
-            ``None``; see :func:`relulib.diagnostics.init_std`.
+        init: ``"he"``, ``"xavier"``, ``"lecun"``, a weight std (a float), a function
+            ``(fan_in, fan_out) -> std``, or ``None``; see :func:`relulib.diagnostics.init_std`.
         bias (bool): whether the ``Linear`` layers have biases (Lu et al., 2020, study bias-free
             nets, which die more easily).
         seed (int): seeds the weights; torch's global random state is left as it was.
@@ -115,7 +121,7 @@ def mlp(sizes, activation=nn.ReLU, init="he", bias=True, seed=0) -> nn.Sequentia
             f"{func}: activation must be a module class or a function returning a module, "
             f"got {describe(activation)}"
         )
-    if init is not None:
+    if init is not None and not callable(init):
         _init_std_for(func, init, 1)  # validate init once, before drawing anything
     seed = _check_seed(seed, func)
     layers = []
@@ -134,12 +140,117 @@ def mlp(sizes, activation=nn.ReLU, init="he", bias=True, seed=0) -> nn.Sequentia
                 layers.append(act)
             if init is not None:
                 slope = _negative_slope(act) if act is not None else 0.0
-                std = init_std(init, fan_in, fan_out, negative_slope=slope)
+                std = _layer_std(init, int(fan_in), int(fan_out), slope, func)
                 with torch.no_grad():
                     nn.init.normal_(linear.weight, 0.0, std)
                     if linear.bias is not None:
                         linear.bias.zero_()
     return nn.Sequential(*layers)
+
+
+def prune_dead_units(model, inputs) -> nn.Sequential:
+    r"""A smaller copy of an MLP: the hidden ReLU units that never fire on ``inputs`` removed.
+
+    A ReLU unit whose output is exactly 0 on every input of the batch (dead on the batch, see
+    :func:`relulib.diagnostics.dead_units`) sends nothing to the next layer, so deleting it
+    (its row of the weight matrix before it and its column of the one after it) changes no
+    output on these inputs, up to the rounding of shorter sums. On other inputs a removed unit
+    might have fired: the copy is exact on the data it was pruned on, and only there.
+
+    Args:
+        model (torch.nn.Sequential): ``Linear, ReLU, Linear, ReLU, ..., Linear``, the layout
+            :func:`mlp` builds with ``activation=nn.ReLU``; it is not modified.
+        inputs (torch.Tensor): the batch that decides which units are dead, shape ``(n, d)``.
+
+    Returns:
+        torch.nn.Sequential: a new network of the same layout, each hidden layer narrowed to its
+        live units (possibly to width 0, when the whole layer is dead).
+
+    Raises:
+        TypeError: if ``model`` is not such a ``Sequential`` or ``inputs`` not a tensor.
+        ValueError: if ``inputs`` is empty or a hidden output is NaN or infinite (a diverged
+            network, whose dead units are undefined).
+
+    Example:
+        >>> import torch
+        >>> model = mlp([2, 4, 1], seed=0)
+        >>> with torch.no_grad():
+        ...     _ = model[0].bias.copy_(torch.tensor([0.0, -100.0, 0.0, -100.0]))
+        >>> x = torch.rand(50, 2, generator=torch.Generator().manual_seed(0))
+        >>> small = prune_dead_units(model, x)
+        >>> small[0]
+        Linear(in_features=2, out_features=2, bias=True)
+        >>> bool(torch.allclose(small(x), model(x)))
+        True
+    """
+    func = "prune_dead_units"
+    layers = list(model) if isinstance(model, nn.Sequential) else []
+    layout_ok = len(layers) % 2 == 1 and all(
+        isinstance(m, nn.Linear) if i % 2 == 0 else type(m) is nn.ReLU for i, m in enumerate(layers)
+    )
+    if not layout_ok:
+        raise TypeError(
+            f"{func}: model must be an nn.Sequential of Linear, ReLU, Linear, ..., Linear "
+            f"(the layout of relulib.train.mlp with nn.ReLU), got {describe(model)}"
+        )
+    if not isinstance(inputs, torch.Tensor) or inputs.dim() != 2:
+        raise TypeError(
+            f"{func}: inputs must be a 2-d tensor (samples, features), got {describe(inputs)}"
+        )
+    if len(inputs) == 0:
+        raise ValueError(f"{func}: inputs is empty (shape {tuple(inputs.shape)})")
+    alive = []
+    with torch.no_grad():
+        h = inputs
+        for i, module in enumerate(layers):
+            h = module(h)
+            if i % 2 == 1:
+                if not torch.isfinite(h).all():
+                    raise ValueError(
+                        f"{func}: the output of module {i} holds NaN or inf values: the network "
+                        "has diverged, and which units are dead is undefined"
+                    )
+                alive.append((h > 0).any(dim=0))
+    pruned = []
+    for k, linear in enumerate(layers[::2]):
+        rows = alive[k] if k < len(alive) else torch.ones(linear.out_features, dtype=torch.bool)
+        cols = alive[k - 1] if k > 0 else torch.ones(linear.in_features, dtype=torch.bool)
+        weight = linear.weight.detach()[rows][:, cols]
+        with warnings.catch_warnings():  # a dead layer has width 0: nothing to initialise
+            warnings.filterwarnings("ignore", message="Initializing zero-element tensors")
+            small = nn.utils.skip_init(  # no random init to overwrite
+                nn.Linear,
+                weight.shape[1],
+                weight.shape[0],
+                bias=linear.bias is not None,
+                dtype=weight.dtype,
+                device=weight.device,
+            )
+        with torch.no_grad():
+            small.weight.copy_(weight)
+            if linear.bias is not None:
+                small.bias.copy_(linear.bias.detach()[rows])
+        pruned.append(small)
+        if k < len(alive):
+            pruned.append(nn.ReLU())
+    return nn.Sequential(*pruned)
+
+
+def _layer_std(init, fan_in, fan_out, slope, func):
+    """The weight std of one layer: ``init(fan_in, fan_out)`` if it is a function, else
+    :func:`init_std`."""
+    if not callable(init):
+        return init_std(init, fan_in, fan_out, negative_slope=slope)
+    std = init(fan_in, fan_out)
+    if (
+        isinstance(std, bool)
+        or not isinstance(std, numbers.Real)
+        or not (math.isfinite(std) and std >= 0)
+    ):
+        raise ValueError(
+            f"{func}: init({fan_in}, {fan_out}) must return a finite std >= 0, got {describe(std)}"
+        )
+    return float(std)
 
 
 # --- the training loop -----------------------------------------------------------------------
@@ -205,6 +316,28 @@ def _check_data(model, X, y, loss, func):
             f'{func}: loss="cross_entropy" needs y as class indices, an integer tensor of shape '
             f"(n,), got dtype {y.dtype} and shape {tuple(y.shape)} (try y.long())"
         )
+
+
+def _check_lr_and_epochs(lr, epochs, func):
+    if (
+        isinstance(lr, bool)
+        or not isinstance(lr, numbers.Real)
+        or not (math.isfinite(lr) and lr > 0)
+    ):
+        raise ValueError(f"{func}: lr must be a finite number > 0, got {describe(lr)}")
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
+        raise ValueError(f"{func}: epochs must be an integer >= 0, got {describe(epochs)}")
+
+
+def _check_test_data(model, test_data, loss, func):
+    """``test_data`` is ``None`` or a pair ``(X_test, y_test)`` fit for ``model`` and ``loss``."""
+    if test_data is None:
+        return
+    if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
+        raise TypeError(
+            f"{func}: test_data must be a pair (X_test, y_test) or None, got {describe(test_data)}"
+        )
+    _check_data(model, *test_data, loss, f"{func} (test_data)")
 
 
 def _name_or_function(value, table, argument, func):
@@ -288,14 +421,7 @@ def train(
     loss_fn = _name_or_function(loss, _LOSSES, "loss", func)
     _check_data(model, X, y, loss, func)
     make_optimizer = _name_or_function(optimizer, _OPTIMIZERS, "optimizer", func)
-    if (
-        isinstance(lr, bool)
-        or not isinstance(lr, numbers.Real)
-        or not (math.isfinite(lr) and lr > 0)
-    ):
-        raise ValueError(f"{func}: lr must be a finite number > 0, got {describe(lr)}")
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
-        raise ValueError(f"{func}: epochs must be an integer >= 0, got {describe(epochs)}")
+    _check_lr_and_epochs(lr, epochs, func)
     if batch_size is not None and (
         isinstance(batch_size, bool)
         or not isinstance(batch_size, numbers.Integral)
@@ -305,13 +431,7 @@ def train(
             f"{func}: batch_size must be None or a positive integer, got {describe(batch_size)}"
         )
     seed = _check_seed(seed, func)
-    if test_data is not None:
-        if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
-            raise TypeError(
-                f"{func}: test_data must be a pair (X_test, y_test) or None, "
-                f"got {describe(test_data)}"
-            )
-        _check_data(model, *test_data, loss, f"{func} (test_data)")
+    _check_test_data(model, test_data, loss, func)
     if callback is not None and not callable(callback):
         raise TypeError(f"{func}: callback must be callable or None, got {describe(callback)}")
 
@@ -382,3 +502,251 @@ def train(
         for module, training in modes:
             module.training = training
     return history
+
+
+# --- several small networks trained side by side ---------------------------------------------
+
+#: Modules that act on each feature alone and own no parameter: they work unchanged on the
+#: features of several networks laid side by side. (``nn.RReLU`` draws random slopes.)
+_ELEMENTWISE = (*(t for t in ACTIVATION_MODULES if t not in (nn.PReLU, nn.RReLU)), nn.Identity)
+
+
+class _SideBySideLinear(nn.Module):
+    """``m`` independent ``Linear`` layers, one per block of ``in_features`` inputs.
+
+    The input holds the ``m`` blocks next to each other, shape ``(n, m * in_features)``, or
+    one block that every layer reads (``shared_input``, shape ``(n, in_features)``); the output
+    holds the ``m`` results next to each other, ``(n, m * out_features)``. No weight connects
+    two blocks, so the ``m`` layers learn independently.
+    """
+
+    def __init__(self, linears, shared_input):
+        super().__init__()
+        self.shared_input = shared_input
+        self.weight = nn.Parameter(torch.stack([lin.weight.detach() for lin in linears]))
+        has_bias = linears[0].bias is not None
+        self.bias = (
+            nn.Parameter(torch.stack([lin.bias.detach() for lin in linears])) if has_bias else None
+        )
+
+    def forward(self, x):
+        m, n_out, n_in = self.weight.shape
+        if self.shared_input:  # one matrix product: the m weight matrices stacked
+            bias = None if self.bias is None else self.bias.reshape(m * n_out)
+            return F.linear(x, self.weight.reshape(m * n_out, n_in), bias)
+        y = torch.einsum("nmi,moi->nmo", x.reshape(len(x), m, n_in), self.weight)
+        if self.bias is not None:
+            y = y + self.bias
+        return y.reshape(len(x), m * n_out)
+
+    def write_back(self, linears):
+        with torch.no_grad():
+            for i, lin in enumerate(linears):
+                lin.weight.copy_(self.weight[i])
+                if lin.bias is not None:
+                    lin.bias.copy_(self.bias[i])
+
+
+def _side_by_side(models, func):
+    """One network computing every model of ``models`` on its own block of features, and a
+    function writing its parameters back into the models."""
+    if not isinstance(models, (list, tuple)) or not models:
+        raise TypeError(
+            f"{func}: models must be a non-empty list of nn.Sequential, got {describe(models)}"
+        )
+    for model in models:
+        if not isinstance(model, nn.Sequential):
+            raise TypeError(f"{func}: every model must be an nn.Sequential, got {describe(model)}")
+    if len({len(model) for model in models}) != 1:
+        raise ValueError(
+            f"{func}: the models must have the same layers, got lengths "
+            f"{[len(model) for model in models]}"
+        )
+    m = len(models)
+    layers, write_backs = [], []
+    width = None  # the number of features of one model at this point, once known
+    for position, modules in enumerate(zip(*models, strict=True)):
+        first = modules[0]
+        other = next((module for module in modules if repr(module) != repr(first)), None)
+        if other is not None:
+            raise ValueError(
+                f"{func}: layer {position} differs between the models ({first!r} and {other!r})"
+            )
+        if isinstance(first, nn.Linear):
+            fused = _SideBySideLinear(modules, shared_input=width is None)
+            layers.append(fused)
+            write_backs.append(functools.partial(fused.write_back, modules))
+            width = first.out_features
+        elif isinstance(first, nn.PReLU):
+            if first.num_parameters != width:
+                raise ValueError(
+                    f"{func}: layer {position}, {first!r}, must have one slope per unit "
+                    f"(nn.PReLU({width})): a slope shared by a layer cannot be trained side "
+                    "by side"
+                )
+            fused = nn.PReLU(m * width)
+            with torch.no_grad():
+                fused.weight.copy_(torch.cat([module.weight.detach() for module in modules]))
+            layers.append(fused)
+            write_backs.append(functools.partial(_write_prelu, fused, modules))
+        elif isinstance(first, Maxout):
+            layers.append(Maxout(first.pieces))  # groups never straddle two models' blocks
+            width = None if width is None else width // first.pieces
+        elif isinstance(first, _ELEMENTWISE) and not any(True for _ in first.parameters()):
+            layers.append(copy.deepcopy(first))
+        else:
+            raise ValueError(
+                f"{func}: layer {position}, {first!r}, is not supported: side by side "
+                "training takes Linear, PReLU (one slope per unit), Maxout and elementwise "
+                "activation modules"
+            )
+    if width is None:
+        raise ValueError(f"{func}: the models have no nn.Linear layer")
+
+    def write_back():
+        for function in write_backs:
+            function()
+
+    return nn.Sequential(*layers), write_back
+
+
+def _write_prelu(fused, modules):
+    with torch.no_grad():
+        for module, weight in zip(modules, fused.weight.chunk(len(modules)), strict=True):
+            module.weight.copy_(weight)
+
+
+def _per_model_loss(loss, m):
+    """``loss(outputs, targets)`` for outputs of ``m`` models side by side: a tensor of ``m``
+    losses, each the mean over its own model's outputs, as ``F.cross_entropy`` or
+    ``F.mse_loss`` would give for that model alone."""
+
+    def per_model(out, target):
+        out = out.reshape(len(out), m, -1)  # (n, model, output)
+        if loss == "cross_entropy":
+            targets = target[:, None].expand(-1, m)
+            return F.cross_entropy(out.transpose(1, 2), targets, reduction="none").mean(0)
+        if out.shape[2:] != target.shape[1:]:
+            raise ValueError(
+                f'train_together: loss="mse" needs y of one model\'s output shape; each model '
+                f"gives {tuple(out.shape[2:])} per sample, y has {tuple(target.shape[1:])}"
+            )
+        return ((out - target.reshape(len(target), 1, -1)) ** 2).mean(dim=(0, 2))
+
+    return per_model
+
+
+def train_together(
+    models, X, y, *, loss="cross_entropy", optimizer="sgd", lr, epochs, seed=0, test_data=None
+) -> list[History]:
+    r"""Train several small networks of the same shape at once, as if by :func:`train` each.
+
+    Comparing activations or initialisations fairly means training many small networks (one per
+    seed and per variant), and for networks this small the time goes into the per-step overhead
+    of PyTorch, not into arithmetic. This function lays the ``m`` models side by side as one
+    network: the first ``Linear`` layers all read the input, every later one reads only its own
+    model's features, and no weight connects two models. The objective is the sum of the
+    models' losses,
+
+    .. math::
+
+        \mathcal L(\theta_1, \dots, \theta_m) = \sum_{i=1}^{m} \mathcal L_i(\theta_i),
+        \qquad \frac{\partial \mathcal L}{\partial \theta_i}
+        = \frac{\partial \mathcal L_i}{\partial \theta_i},
+
+    so each model receives exactly its own gradient, and an optimizer that updates every
+    parameter from its own gradient (SGD, Adam, ...: not one that clips or normalises over all
+    parameters) takes the step it would take for that model alone. The result is that of
+    ``train(model, X, y, ...)`` on each model, full-batch, up to floating-point rounding (the
+    sums are taken in a different order), in far less time than ``m`` calls to :func:`train`.
+
+    The models must be ``nn.Sequential`` of the same layers (same types, sizes and settings; the
+    weights differ): ``nn.Linear``, ``nn.PReLU`` with one slope per unit, :class:`relulib.nn.Maxout`
+    and parameter-free elementwise activations (``nn.ReLU``, ``nn.LeakyReLU``, ``nn.ELU``,
+    ``nn.SELU``, ``nn.Tanh``, ...). They are trained in place: their parameters are written back
+    at the end, so :func:`relulib.diagnostics.dead_units` and friends work on them afterwards.
+
+    Args:
+        models (list of torch.nn.Sequential): the models, e.g. ``[mlp(sizes, seed=s) for s in
+            range(5)]``.
+        X (torch.Tensor): the inputs, shape ``(n, ...)``, the same for every model.
+        y (torch.Tensor): the targets: class indices of shape ``(n,)`` for
+            ``"cross_entropy"``, values of one model's output shape for ``"mse"``.
+        loss (str): ``"cross_entropy"`` or ``"mse"``.
+        optimizer: ``"sgd"``, ``"adam"``, or a function ``optimizer(parameters, lr)``; as in
+            :func:`train`.
+        lr (float): the learning rate, > 0.
+        epochs (int): the number of full-batch steps, >= 0.
+        seed (int): seeds torch's generator during training (nothing here draws from it).
+        test_data: ``(X_test, y_test)``, held-out data evaluated after every epoch, or ``None``.
+
+    Returns:
+        list[History]: one per model, in order, as :func:`train` would return it (loss,
+        accuracy, test loss and accuracy after every epoch, epoch 0 the untrained model).
+
+    Raises:
+        TypeError, ValueError: for arguments of the wrong type or value, or models that cannot
+            be laid side by side, named in the message.
+
+    Example:
+        >>> from relulib.data import xor
+        >>> X, y = xor(200, noise=0.2, seed=0)
+        >>> models = [mlp([2, 16, 2], seed=s) for s in range(3)]
+        >>> histories = train_together(models, X, y, optimizer="adam", lr=0.05, epochs=30)
+        >>> [h.accuracy[-1] for h in histories]
+        [1.0, 1.0, 1.0]
+        >>> alone = train(mlp([2, 16, 2], seed=0), X, y, optimizer="adam", lr=0.05, epochs=30)
+        >>> abs(alone.loss[-1] - histories[0].loss[-1]) < 1e-5
+        True
+    """
+    func = "train_together"
+    if loss not in _LOSSES:
+        raise ValueError(f'{func}: loss must be "cross_entropy" or "mse", got {describe(loss)}')
+    fused, write_back = _side_by_side(models, func)
+    _check_data(models[0], X, y, loss, func)
+    make_optimizer = _name_or_function(optimizer, _OPTIMIZERS, "optimizer", func)
+    _check_lr_and_epochs(lr, epochs, func)
+    seed = _check_seed(seed, func)
+    _check_test_data(models[0], test_data, loss, func)
+
+    m = len(models)
+    per_model = _per_model_loss(loss, m)
+    classify = loss == "cross_entropy"
+    histories = [History(accuracy=[] if classify else None) for _ in models]
+    if test_data is not None:
+        for history in histories:
+            history.test_loss = []
+            history.test_accuracy = [] if classify else None
+    opt = make_optimizer(list(fused.parameters()), lr=float(lr))
+
+    def record(out, losses, targets, prefix=""):
+        """Append each model's loss, and accuracy, on ``(out, targets)`` to its history's
+        ``loss`` and ``accuracy`` lists (``test_loss``... with ``prefix="test_"``)."""
+        hits = out.reshape(len(out), m, -1).argmax(dim=2) == targets[:, None] if classify else None
+        for i, (history, value) in enumerate(zip(histories, losses.tolist(), strict=True)):
+            getattr(history, prefix + "loss").append(value)
+            if classify:
+                getattr(history, prefix + "accuracy").append(float(hits[:, i].double().mean()))
+
+    # No module here behaves differently in training and in evaluation, so the forward pass
+    # of each step also measures the models as the previous epoch left them: one forward pass
+    # on the training set per epoch, not two.
+    with torch.random.fork_rng(devices=[]), torch.enable_grad():
+        torch.default_generator.manual_seed(seed)
+        for epoch in range(epochs + 1):
+            out = fused(X)
+            losses = per_model(out, y)
+            record(out.detach(), losses.detach(), y)
+            if test_data is not None:
+                X_test, y_test = test_data
+                with torch.no_grad():
+                    out_test = fused(X_test)
+                    record(out_test, per_model(out_test, y_test), y_test, prefix="test_")
+            for history in histories:
+                history.epochs.append(epoch)
+            if epoch < epochs:
+                opt.zero_grad(set_to_none=True)
+                losses.sum().backward()
+                opt.step()
+    write_back()
+    return histories

@@ -5,17 +5,35 @@ Agreement with PyTorch is in test_activations_torch.py.
 
 import doctest
 import inspect
+import math
 import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import relulib
 import relulib.activations
-from relulib import ACTIVATIONS, SELU_ALPHA, SELU_SCALE, elu, leaky_relu, maxout, prelu, relu, selu
+from relulib import (
+    ACTIVATIONS,
+    SELU_ALPHA,
+    SELU_SCALE,
+    elu,
+    gelu,
+    hardswish,
+    leaky_relu,
+    maxout,
+    mish,
+    prelu,
+    relu,
+    relu6,
+    selu,
+    silu,
+    softplus,
+    squared_relu,
+)
 
 FLOATS = (np.float16, np.float32, np.float64)
 
@@ -29,6 +47,23 @@ ELEMENTWISE = {
     "elu": (elu, elu.grad),
     "elu_alpha2": (lambda x: elu(x, 2.0), lambda x: elu.grad(x, 2.0)),
     "selu": (selu, selu.grad),
+    "gelu": (gelu, gelu.grad),
+    "gelu_tanh": (lambda x: gelu(x, "tanh"), lambda x: gelu.grad(x, "tanh")),
+    "silu": (silu, silu.grad),
+    "mish": (mish, mish.grad),
+    "softplus": (softplus, softplus.grad),
+    "softplus_sharp": (lambda x: softplus(x, 2.0, 5.0), lambda x: softplus.grad(x, 2.0, 5.0)),
+    "relu6": (relu6, relu6.grad),
+    "hardswish": (hardswish, hardswish.grad),
+    "squared_relu": (squared_relu, squared_relu.grad),
+}
+# Where a derivative jumps (or softplus jumps by e^-threshold to its linear piece), finite
+# differences measure nothing.
+KINKS = {
+    "relu6": (0.0, 6.0),
+    "hardswish": (-3.0, 3.0),
+    "softplus": (20.0,),
+    "softplus_sharp": (2.5,),
 }
 
 
@@ -165,6 +200,7 @@ def test_derivatives_at_nan_and_infinity():
 @given(x=st.floats(-50, 50).filter(lambda v: abs(v) > 1e-3))
 def test_derivative_matches_finite_differences(name, x):
     forward, derivative = ELEMENTWISE[name]
+    assume(all(abs(x - kink) > 1e-3 for kink in KINKS.get(name, ())))
     h = 1e-7 * max(1.0, abs(x))
     slope = (forward(np.float64(x + h)) - forward(np.float64(x - h))) / (2 * h)
     assert derivative(np.float64(x)) == pytest.approx(slope, rel=1e-5, abs=1e-9)
@@ -184,8 +220,23 @@ CALLS = {
     "elu.grad": elu.grad,
     "selu.grad": selu.grad,
     "maxout": lambda x: maxout(x, 1),
+    "gelu": gelu,
+    "gelu.grad": gelu.grad,
+    "gelu_tanh": lambda x: gelu(x, "tanh"),
+    "silu": silu,
+    "silu.grad": silu.grad,
+    "mish": mish,
+    "mish.grad": mish.grad,
+    "softplus": softplus,
+    "softplus.grad": softplus.grad,
+    "relu6": relu6,
+    "relu6.grad": relu6.grad,
+    "hardswish": hardswish,
+    "hardswish.grad": hardswish.grad,
+    "squared_relu": squared_relu,
+    "squared_relu.grad": squared_relu.grad,
 }
-KEEPS_INTEGERS = {"relu", "maxout"}
+KEEPS_INTEGERS = {"relu", "maxout", "relu6"}
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
@@ -384,6 +435,9 @@ MONOTONE = {
     "elu_small_alpha": lambda x: elu(x, 0.2),
     "elu_big_alpha": lambda x: elu(x, 5.0),
     "selu": selu,
+    "softplus": softplus,
+    "relu6": relu6,
+    "squared_relu": squared_relu,
 }
 
 
@@ -408,6 +462,101 @@ def test_selu_range(x):
     y = selu(x)
     assert (y >= -SELU_ALPHA * SELU_SCALE).all()
     assert (np.sign(y) == np.sign(x)).all()
+
+
+# --- smooth relatives, bounded and squared ReLUs ---------------------------------------------
+
+moderate = hnp.arrays(np.float64, st.integers(1, 30), elements=st.floats(-30, 30))
+
+
+@pytest.mark.parametrize("name", ["gelu", "silu"])
+@given(x=moderate)
+def test_x_times_a_symmetric_gate_minus_its_mirror_is_x(name, x):
+    # Phi(x) + Phi(-x) = 1 and sigma(x) + sigma(-x) = 1, so f(x) - f(-x) = x.
+    f = getattr(relulib, name)
+    np.testing.assert_allclose(f(x) - f(-x), x, rtol=1e-13, atol=1e-13)
+
+
+@given(x=moderate, beta=st.floats(0.1, 10))
+def test_softplus_lies_above_relu_by_at_most_log2_over_beta(x, beta):
+    y = softplus(x, beta)
+    gap = y - relu(x)
+    assert (gap >= 0).all()
+    assert (gap <= np.log(2) / beta * (1 + 1e-15)).all()
+    assert softplus(0.0, beta) == pytest.approx(np.log(2) / beta, rel=1e-15)
+
+
+@given(x=hnp.arrays(np.float64, st.integers(1, 30), elements=st.floats(-20, 20)))
+def test_softplus_derivative_is_the_sigmoid_below_the_threshold(x):
+    np.testing.assert_allclose(softplus.grad(x), 1 / (1 + np.exp(-x)), rtol=1e-15)
+    np.testing.assert_allclose(softplus(x) - softplus(-x), x, atol=1e-13)
+
+
+def test_softplus_cuts_over_to_x_above_the_threshold_and_keeps_the_sigmoid_at_it():
+    # torch: beta * x > threshold takes the linear piece; at the threshold, the curve.
+    assert softplus(20.0) == pytest.approx(20 + math.log1p(math.exp(-20)), rel=1e-16)
+    assert softplus(20.0) != 20.0
+    assert softplus(20.000001) == 20.000001
+    assert softplus.grad(20.0) == pytest.approx(1 / (1 + math.exp(-20)), rel=1e-16)
+    assert softplus.grad(20.0) < 1
+    assert softplus.grad(20.000001) == 1
+    # the threshold applies to beta * x
+    assert softplus(3.0, beta=2.0, threshold=5.0) == 3.0
+    assert softplus(2.5, beta=2.0, threshold=5.0) == pytest.approx(math.log1p(math.exp(5)) / 2)
+    # no overflow far beyond it
+    assert softplus(1e300) == 1e300
+    assert softplus(np.float32(1e30)) == np.float32(1e30)
+
+
+def test_gelu_tanh_approximation_is_close_to_the_exact_form():
+    x = np.linspace(-6, 6, 2001)
+    gap = np.abs(gelu(x, "tanh") - gelu(x))
+    assert gap.max() < 5e-4
+    assert gap.max() > 0
+
+
+@pytest.mark.parametrize(
+    ("name", "minimum", "where"), [("silu", -0.2785, -1.2785), ("mish", -0.3088, -1.1924)]
+)
+def test_silu_and_mish_dip_below_zero_as_documented(name, minimum, where):
+    x = np.linspace(-3, 0, 300001)
+    y = getattr(relulib, name)(x)
+    assert y.min() == pytest.approx(minimum, abs=1e-4)
+    assert x[np.argmin(y)] == pytest.approx(where, abs=1e-3)
+    assert getattr(relulib, name).grad(x[np.argmin(y)]) == pytest.approx(0, abs=1e-4)
+
+
+def test_slopes_at_zero():
+    assert gelu.grad(0.0) == gelu.grad(0.0, "tanh") == 0.5
+    assert silu.grad(0.0) == softplus.grad(0.0) == 0.5
+    assert mish.grad(0.0) == pytest.approx(0.6, rel=1e-15)  # tanh(ln 2) = 3/5
+    assert squared_relu.grad(0.0) == relu6.grad(0.0) == 0.0
+    assert hardswish.grad(0.0) == 0.5
+
+
+def test_kinks_take_pytorchs_conventions():
+    np.testing.assert_array_equal(relu6.grad(np.array([-0.0, 0.0, 6.0, np.nan])), [0, 0, 0, 0])
+    np.testing.assert_array_equal(hardswish.grad(np.array([-3.0, 3.0])), [0, 1])
+    # the middle piece x / 3 + 1/2 runs from -1/2 to 3/2 just inside the kinks
+    inside = np.nextafter(np.array([-3.0, 3.0]), 0)
+    np.testing.assert_allclose(hardswish.grad(inside), [-0.5, 1.5])
+    assert np.isnan(hardswish.grad(np.nan))
+
+
+def test_piecewise_definitions():
+    x = np.linspace(-8, 8, 161)
+    np.testing.assert_array_equal(relu6(x), np.minimum(relu(x), 6))
+    np.testing.assert_array_equal(hardswish(x), x * relu6(x + 3) / 6)
+    np.testing.assert_array_equal(squared_relu(x), relu(x) ** 2)
+    np.testing.assert_array_equal(squared_relu.grad(x), 2 * relu(x))
+    np.testing.assert_array_equal(relu6(np.array([-2, 3, 9])), [0, 3, 6])
+
+
+@pytest.mark.parametrize("name", ["gelu", "silu", "mish", "hardswish"])
+def test_negative_infinity_gives_nan_like_torch(name):
+    # x * gate(x) at -inf is -inf * 0.
+    assert np.isnan(getattr(relulib, name)(-np.inf))
+    assert getattr(relulib, name)(np.inf) == np.inf
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -479,6 +628,20 @@ BAD_INPUTS = [
     (lambda: maxout(X, 3, axis=True), TypeError, "axis"),
     (lambda: maxout(5.0, 1), ValueError, "axis=-1 is out of bounds for an array of dimension 0"),
     (lambda: maxout(np.array([1j, 2j]), 1), TypeError, "maxout: expected real numbers"),
+    (lambda: gelu(X, "exact"), ValueError, "gelu: approximate must be one of ('none', 'tanh')"),
+    (lambda: gelu(X, None), TypeError, "gelu: approximate must be a string"),
+    (lambda: gelu.grad(X, "Tanh"), ValueError, "gelu.grad: approximate"),
+    (lambda: gelu(np.array([1j])), TypeError, "gelu: expected real numbers"),
+    (lambda: silu(["a"]), TypeError, "silu: expected real numbers"),
+    (lambda: mish.grad(np.array([1j])), TypeError, "mish.grad: expected real numbers"),
+    (lambda: softplus(X, beta=0.0), ValueError, "softplus: beta must be > 0, got 0.0"),
+    (lambda: softplus(X, beta=-1), ValueError, "beta must be > 0"),
+    (lambda: softplus(X, beta="2"), TypeError, "softplus: beta must be a finite real number"),
+    (lambda: softplus(X, threshold=np.inf), ValueError, "threshold must be a finite real number"),
+    (lambda: softplus.grad(X, threshold=None), TypeError, "softplus.grad: threshold"),
+    (lambda: relu6(np.array([1j])), TypeError, "relu6: expected real numbers"),
+    (lambda: hardswish.grad(["x"]), TypeError, "hardswish.grad: expected real numbers"),
+    (lambda: squared_relu(np.array([None])), TypeError, "squared_relu: expected real numbers"),
 ]
 
 
@@ -506,33 +669,53 @@ def test_float32_input_with_float64_slope_stays_float32():
 # --- the public surface ----------------------------------------------------------------------
 
 
+AT_TWO = {  # each activation at x = 2, from its closed form
+    "relu": 2.0,
+    "leaky_relu": 2.0,
+    "prelu": 2.0,
+    "elu": 2.0,
+    "selu": 2.0 * SELU_SCALE,
+    "gelu": 2.0 * 0.5 * (1 + math.erf(2.0 / math.sqrt(2))),
+    "silu": 2.0 / (1 + math.exp(-2.0)),
+    "mish": 2.0 * math.tanh(math.log1p(math.exp(2.0))),
+    "softplus": math.log1p(math.exp(2.0)),
+    "relu6": 2.0,
+    "hardswish": 2.0 * 5.0 / 6.0,
+    "squared_relu": 4.0,
+}
+
+
 def test_activations_registry():
-    assert {"relu", "leaky_relu", "prelu", "elu", "selu"} <= set(ACTIVATIONS)
+    assert set(ACTIVATIONS) == set(AT_TWO)
     assert isinstance(ACTIVATIONS, dict)
     for name, f in ACTIVATIONS.items():
         assert f is getattr(relulib, name)
+        assert name in relulib.__all__
         assert callable(f.grad)
         assert f.grad.__qualname__ == f"{name}.grad"
         args = (0.1,) if name == "prelu" else ()
-        assert f(np.array([2.0]), *args)[0] == pytest.approx(
-            2.0 if name != "selu" else 2.0 * SELU_SCALE
-        )
+        assert f(np.array([2.0]), *args)[0] == pytest.approx(AT_TWO[name], rel=1e-15)
 
 
-def test_relu_source_is_short_and_shows_np_maximum():
-    # The book shows this function with inspect.getsource / literalinclude :pyobject: relu.
+def test_relu_source_is_short_and_shows_both_worlds():
+    # The book shows this function with inspect.getsource / literalinclude :pyobject: relu:
+    # the hand-over of a tensor to torch, then np.maximum for everything else.
     source = inspect.getsource(relu)
     assert source.startswith("def relu(x):")
     code = source.split('"""')[-1]
+    assert "if is_tensor(x):" in code
     assert "np.maximum(x, 0)" in code
-    assert len(code.strip().splitlines()) <= 3
+    assert len(code.strip().splitlines()) <= 4
 
 
-@pytest.mark.parametrize("name", ["relu", "leaky_relu", "prelu", "elu", "selu", "maxout"])
+@pytest.mark.parametrize("name", [*sorted(ACTIVATIONS), "maxout"])
 def test_docstrings_have_formula_example_and_reference(name):
-    doc = getattr(relulib, name).__doc__
+    f = getattr(relulib, name)
     for part in (".. math::", "Args:", "Returns:", "Example:", ">>> ", "See also:", "References:"):
-        assert part in doc, f"{name} docstring lacks {part!r}"
+        assert part in f.__doc__, f"{name} docstring lacks {part!r}"
+    for part in ("Example:", ">>> "):
+        assert name == "maxout" or part in f.grad.__doc__, f"{name}.grad docstring lacks {part!r}"
+    assert "https://" in f.__doc__.split("References:")[1], f"{name} cites no link"
 
 
 def test_doctests_pass():

@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from relulib.checks.advantages import check_l1_penalty, check_sigmoid_bound, check_zero_fraction
+from relulib.checks.advantages import (
+    check_l1_penalty,
+    check_live_sparsity,
+    check_sigmoid_bound,
+    check_zero_fraction,
+)
 
 
 def test_sigmoid_bound_passes_the_right_answer():
@@ -76,3 +81,37 @@ def test_l1_penalty_without_abs_passes_only_relu_like_probe():
     report = check_l1_penalty(lambda h, lam: lam * h.sum(axis=1).mean())
     assert report.n_checks == 3
     assert len(report.failures) == 2  # probe 1 has no negative entries
+
+
+def live_sparsity(h):
+    return float(np.mean(h[:, (h != 0).any(axis=0)] == 0))
+
+
+def test_live_sparsity_passes_right_answers():
+    assert check_live_sparsity(live_sparsity)
+    assert check_live_sparsity(lambda h: 1 - np.count_nonzero(h) / (len(h) * np.sum(h.any(0))))
+
+
+@pytest.mark.parametrize(
+    ("wrong", "phrase"),
+    [
+        (lambda h: np.mean(h == 0), "zeros of dead units too"),
+        (lambda h: np.mean(~h.any(axis=0)), "fraction of dead units"),
+        (lambda h: np.mean(h[:, h.any(axis=0)] != 0), "how often the live units fire"),
+        (lambda h: np.sum(h[:, h.any(axis=0)] == 0) / h.size, "number of live entries"),
+        (lambda h: np.mean(h[h.any(axis=1)] == 0), "dead units are columns"),
+        (lambda h: np.mean(np.isclose(h[:, h.any(axis=0)], 0)), "tolerance"),
+        (lambda h: h.live(), "AttributeError"),
+    ],
+)
+def test_live_sparsity_explains_mistakes(wrong, phrase):
+    report = check_live_sparsity(wrong)
+    assert not report
+    assert phrase in str(report)
+
+
+def test_live_and_dead_split_every_zero():
+    rng = np.random.default_rng(0)
+    h = np.maximum(rng.normal(size=(30, 12)) + np.linspace(-5, 1, 12), 0)
+    dead = np.mean(~h.any(axis=0))
+    assert np.mean(h == 0) == pytest.approx(dead + (1 - dead) * live_sparsity(h))

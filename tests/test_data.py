@@ -146,3 +146,87 @@ def test_too_few_samples_and_bad_turns():
     with pytest.raises(ValueError, match="two_spirals: turns must be > 0"):
         data.two_spirals(10, turns=0)
     assert data.sine_regression(1)[0].shape == (1, 1)
+
+
+# --- digits: the real dataset ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def digit_split():
+    return data.digits(test_fraction=0.25, seed=0)
+
+
+def test_digits_shapes_dtypes_and_range(digit_split):
+    (X_train, y_train), (X_test, y_test) = digit_split
+    assert X_train.dtype == X_test.dtype == torch.float32
+    assert y_train.dtype == y_test.dtype == torch.int64
+    assert X_train.shape[1] == X_test.shape[1] == 64
+    assert len(X_train) == len(y_train) and len(X_test) == len(y_test)
+    assert len(X_train) + len(X_test) == 1797  # scikit-learn's bundled copy
+    for X in (X_train, X_test):
+        assert X.min() == 0 and X.max() == 1
+        # pixels were integers 0..16: X * 16 is whole
+        assert torch.equal(X * 16, (X * 16).round())
+
+
+def test_digits_are_sklearns_images_divided_by_16(digit_split):
+    sklearn_datasets = pytest.importorskip("sklearn.datasets")
+    bunch = sklearn_datasets.load_digits()
+    (X_train, y_train), (X_test, y_test) = digit_split
+    X = torch.cat([X_train, X_test]).double() * 16
+    y = torch.cat([y_train, y_test])
+    # every image appears once, with its label: compare the sorted rows
+    ours = sorted(zip(map(tuple, X.tolist()), y.tolist(), strict=True))
+    theirs = sorted(zip(map(tuple, bunch.data.tolist()), bunch.target.tolist(), strict=True))
+    assert ours == theirs
+
+
+def test_digits_split_is_stratified_and_disjoint(digit_split):
+    (_, y_train), (_, y_test) = digit_split
+    counts = torch.bincount(torch.cat([y_train, y_test]), minlength=10)
+    test_counts = torch.bincount(y_test, minlength=10)
+    expected = [round(0.25 * int(c)) for c in counts]
+    assert test_counts.tolist() == expected
+    assert len(y_test) == sum(expected)
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9])
+def test_digits_any_fraction_keeps_every_digit_on_both_sides(fraction):
+    (_, y_train), (_, y_test) = data.digits(test_fraction=fraction, seed=3)
+    assert set(y_train.tolist()) == set(y_test.tolist()) == set(range(10))
+    assert len(y_test) == pytest.approx(fraction * 1797, abs=10)
+
+
+def test_digits_seeded_bit_identical_and_other_seeds_differ():
+    (a, ya), (b, yb) = data.digits(seed=5)
+    (c, yc), (d, yd) = data.digits(seed=5)
+    (e, _), _ = data.digits(seed=6)
+    assert torch.equal(a, c) and torch.equal(ya, yc) and torch.equal(b, d) and torch.equal(yb, yd)
+    assert not torch.equal(a, e)
+
+
+def test_digits_rows_are_shuffled_and_global_state_untouched():
+    state = torch.get_rng_state()
+    (_, y_train), _ = data.digits(seed=0)
+    assert torch.equal(torch.get_rng_state(), state)
+    # not sorted by digit: minibatches mix the classes
+    assert (y_train[1:] != y_train[:-1]).float().mean() > 0.5
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "fragment"),
+    [
+        ({"test_fraction": 0.0}, ValueError, "test_fraction must be in (0, 1), got 0.0"),
+        ({"test_fraction": 1}, ValueError, "test_fraction must be in (0, 1)"),
+        ({"test_fraction": "0.2"}, TypeError, "digits: test_fraction must be a finite real"),
+        ({"test_fraction": float("nan")}, ValueError, "test_fraction"),
+        ({"test_fraction": 0.001}, ValueError, "leaves digit 0 with 0 of its 178 images"),
+        ({"test_fraction": 0.999}, ValueError, "both sets need one"),
+        ({"seed": 1.5}, TypeError, "digits: seed must be an integer"),
+        ({"seed": True}, TypeError, "seed"),
+    ],
+)
+def test_digits_rejects_bad_arguments(kwargs, error, fragment):
+    with pytest.raises(error) as info:
+        data.digits(**kwargs)
+    assert fragment in str(info.value)

@@ -8,6 +8,7 @@ import pytest
 from relulib.checks.disadvantages import (
     born_dead_probability,
     check_born_dead,
+    check_confidence,
     check_dead_fraction,
     check_he_std,
 )
@@ -96,3 +97,67 @@ def test_dead_fraction_in_place_change_fails():
 
     report = check_dead_fraction(overwrite)
     assert any("changed its input" in f for f in report.failures)
+
+
+def stable_confidence(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return (e / e.sum(axis=1, keepdims=True)).max(axis=1)
+
+
+def naive_confidence(z):
+    e = np.exp(z)
+    return (e / e.sum(axis=1, keepdims=True)).max(axis=1)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        stable_confidence,
+        lambda z: 1 / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1),
+        lambda z: np.exp(-np.log(np.exp(z - z.max(axis=1)[:, None]).sum(axis=1))).tolist(),
+    ],
+)
+def test_right_confidence_passes(fn):
+    report = check_confidence(fn)
+    assert report.passed, str(report)
+
+
+@pytest.mark.parametrize(
+    ("fn", "fragment"),
+    [
+        (naive_confidence, "subtract the row's maximum"),
+        (lambda z: z.argmax(axis=1), "predicted class"),
+        (lambda z: z.max(axis=1), "largest logit"),
+        (lambda z: (np.exp(z) / np.exp(z).sum(axis=0)).max(axis=1), "axis=1"),
+        (
+            lambda z: (
+                np.exp(z - z.max(axis=1, keepdims=True))
+                / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)
+            ),
+            "whole softmax",
+        ),
+        (lambda z: float(stable_confidence(z).mean()), "one number per row"),
+        (lambda z: stable_confidence(z) ** 2, "max_k exp(z_k)"),
+    ],
+)
+def test_wrong_confidence_is_explained(fn, fragment):
+    report = check_confidence(fn)
+    assert not report
+    assert any(fragment in failure for failure in report.failures), str(report)
+
+
+def test_naive_softmax_fails_only_where_the_logits_are_huge():
+    report = check_confidence(naive_confidence)
+    assert len(report.failures) == 1
+    assert report.failures[0].startswith("huge logits")
+
+
+def test_confidence_errors_and_in_place_changes():
+    def overwrite(z):
+        z -= z.max(axis=1, keepdims=True)
+        return stable_confidence(z)
+
+    assert any("changed its input" in f for f in check_confidence(overwrite).failures)
+    assert "ZeroDivisionError" in check_confidence(lambda z: 1 / 0).failures[0]
+    assert "array of numbers" in check_confidence(lambda z: "high").failures[0]
+    assert "expected a function" in check_confidence(None).failures[0]

@@ -6,8 +6,12 @@ import pytest
 import torch
 from torch import nn
 
-from relulib.checks.folding import check_region_formula, check_tent_network
-from relulib.regions import tent_network
+from relulib.checks.folding import (
+    check_region_formula,
+    check_square_network,
+    check_tent_network,
+)
+from relulib.regions import tent_network, yarotsky_square
 
 
 def tent(depth, a=2.0, c=-4.0, act=nn.ReLU):
@@ -80,5 +84,56 @@ def test_correct_formula_passes():
 )
 def test_wrong_formulas_get_a_message(fn, fragment):
     report = check_region_formula(fn)
+    assert not report
+    assert any(fragment in failure for failure in report.failures), report
+
+
+def square_by_hand(m, divisor=4.0, sign=-1.0, act=nn.ReLU):
+    """x + sign * sum_s g_s / divisor^s as float32 layers: [u, v] then [u, v, running sum]."""
+    layers = [nn.Linear(1, 2), act()]
+    with torch.no_grad():
+        layers[0].weight.fill_(1.0)
+        layers[0].bias.copy_(torch.tensor([0.0, -0.5]))
+    running = [1.0, 0.0]
+    for s in range(1, m + 1):
+        g = [2.0, -4.0] + [0.0] * (len(running) - 2)
+        f = [r + sign * gi / divisor**s for r, gi in zip(running, g, strict=True)]
+        layer = nn.Linear(len(running), 1 if s == m else 3)
+        with torch.no_grad():
+            layer.weight.copy_(torch.tensor([f] if s == m else [g, g, f]))
+            layer.bias.copy_(torch.tensor([0.0] if s == m else [0.0, -0.5, 0.0]))
+        layers += [layer] if s == m else [layer, act()]
+        running = [0.0, 0.0, 1.0]
+    if m == 0:
+        layers.append(nn.Linear(2, 1))
+        with torch.no_grad():
+            layers[-1].weight.copy_(torch.tensor([[1.0, 0.0]]))
+            layers[-1].bias.zero_()
+    return nn.Sequential(*layers)
+
+
+@pytest.mark.parametrize("m", [0, 1, 3, 6])
+def test_correct_square_networks_pass(m):
+    assert check_square_network(yarotsky_square(m), m)
+    assert check_square_network(square_by_hand(m), m)
+
+
+@pytest.mark.parametrize(
+    ("model", "m", "fragment"),
+    [
+        (square_by_hand(2), 3, "computes f_2, the approximation with 2 folds"),
+        (square_by_hand(4), 3, "computes f_4"),
+        (square_by_hand(3, divisor=2.0), 3, "g_s / 2^(2s) = g_s / 4^s"),
+        (square_by_hand(3, sign=1.0), 3, "you add the corrections"),
+        (square_by_hand(3, divisor=3.0), 3, "values: at x ="),
+        (square_by_hand(2), 3, "expected 2^3 = 8"),
+        (square_by_hand(2), 3, "expected 2^(-2m-2)"),
+        (square_by_hand(2, act=nn.LeakyReLU), 2, "use nn.ReLU"),
+        (square_by_hand(2, act=nn.Tanh), 2, "could not be evaluated"),
+        (nn.Linear(1, 1), 1, "expected a torch.nn.Sequential"),
+    ],
+)
+def test_wrong_square_networks_get_a_message(model, m, fragment):
+    report = check_square_network(model, m)
     assert not report
     assert any(fragment in failure for failure in report.failures), report

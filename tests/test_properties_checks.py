@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 import relulib
+import relulib.fitting
 from relulib.checks import check_fraction_active, check_hat
+from relulib.checks.properties import check_hinge_interpolant
 
 relu = relulib.relu
 
@@ -86,3 +88,55 @@ def test_a_repeated_mistake_is_explained_once():
     explained = [f for f in report.failures if "fraction of inactive units" in f]
     repeated = [f for f in report.failures if f.endswith("(Same reason as above.)")]
     assert len(explained) == 1 and len(repeated) == 4
+
+
+def right_interpolant(knots, values):
+    slopes = np.diff(values) / np.diff(knots)
+    return values[0], np.diff(slopes, prepend=0.0)
+
+
+def test_a_right_hinge_interpolant_passes():
+    report = check_hinge_interpolant(right_interpolant)
+    assert report.passed, str(report)
+    fit = relulib.fitting.interpolating_hinges
+    assert check_hinge_interpolant(lambda k, v: (fit(k, v).bias, fit(k, v).weights)).passed
+
+
+@pytest.mark.parametrize(
+    ("fn", "fragment"),
+    [
+        (lambda k, v: (v[0], np.diff(v) / np.diff(k)), "slopes of the pieces"),
+        (lambda k, v: (v[0], np.diff(np.diff(v), prepend=0.0)), "divided by the distance"),
+        (lambda k, v: (v[0], -right_interpolant(k, v)[1]), "signs are flipped"),
+        (lambda k, v: (0.0, right_interpolant(k, v)[1]), "bias is missing"),
+        (lambda k, v: (v[0], np.append(right_interpolant(k, v)[1], 0.0)), "need 2 hinges"),
+        (lambda k, v: v[0], "expected a pair"),
+        (lambda k, v: 1 / 0, "ZeroDivisionError"),
+    ],
+)
+def test_wrong_hinge_interpolants_are_explained(fn, fragment):
+    report = check_hinge_interpolant(fn)
+    assert not report
+    assert any(fragment in failure for failure in report.failures), str(report)
+
+
+def test_a_hinge_interpolant_that_writes_into_its_input_is_caught():
+    def in_place(knots, values):
+        bias, weights = right_interpolant(knots, values)
+        values[:] = 0
+        return bias, weights
+
+    report = check_hinge_interpolant(in_place)
+    assert any(failure.startswith("input modified") for failure in report.failures)
+
+
+def test_integer_truncation_is_named():
+    def stored_in_zeros_like(knots, values):
+        bias, changes = right_interpolant(knots, values)
+        weights = np.zeros_like(values[:-1])  # integer for integer values
+        weights[:] = changes
+        return bias, weights
+
+    report = check_hinge_interpolant(stored_in_zeros_like)
+    (failure,) = report.failures
+    assert failure.startswith("integer inputs") and "zeros_like" in failure

@@ -14,6 +14,7 @@ from relulib.plotting import (
     draw_hinge_fit,
     draw_output_histogram,
 )
+from relulib.plotting.properties import draw_arccos_kernel, draw_power_laws
 
 
 def new_axes():
@@ -85,3 +86,35 @@ def test_hinge_sum_is_the_network_output_with_its_kinks_marked():
     np.testing.assert_allclose(output.get_ydata(), relulib.relu(np.outer(x, w) + b) @ v)
     np.testing.assert_allclose(np.sort(kinks.get_xdata()), [-0.5, 0.5])
     assert ax.get_title() == "3 hidden units: 2 kinks, 3 linear pieces"
+
+
+def test_power_laws_draw_each_curve_and_its_reference_through_its_first_point():
+    n = np.array([2.0, 4.0, 8.0])
+    ax = draw_power_laws(
+        new_axes(),
+        n,
+        {"fit": 3 / n**2, "bound": 5 / n**2},
+        references={"fit": -2},
+        dashed=["bound"],
+    )
+    _, reference, bound = ax.get_lines()
+    np.testing.assert_allclose(reference.get_ydata(), 3 / n**2)
+    assert bound.get_linestyle() == "--" and ax.get_xscale() == ax.get_yscale() == "log"
+
+
+@pytest.mark.parametrize("width", [10, 10_000])
+def test_arccos_kernel_figure_shows_the_exact_kernel_and_the_random_layer(width):
+    ax = draw_arccos_kernel(new_axes(), width=width, points=31)
+    exact, empirical = ax.get_lines()
+    theta = exact.get_xdata()
+    expected = (np.sin(theta) + (np.pi - theta) * np.cos(theta)) / np.pi
+    np.testing.assert_allclose(exact.get_ydata(), expected, atol=1e-12)
+    gap = np.max(np.abs(empirical.get_ydata() - expected))
+    assert ax.get_title() == f"width {width}: largest gap {gap:.2g}"
+
+
+def test_a_wider_random_layer_is_closer_to_the_kernel():
+    def gap(width):
+        return float(draw_arccos_kernel(new_axes(), width=width).get_title().rsplit(" ", 1)[1])
+
+    assert gap(100_000) < gap(1000) < gap(10)

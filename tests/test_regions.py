@@ -11,17 +11,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
+from relulib.fitting import fit_hinges, grid_kinks
 from relulib.regions import (
     activation_patterns,
     activation_regions,
     count_activation_regions,
     count_patterns_on_grid,
     count_pieces,
+    hinge_network,
+    l1_distance,
     linear_pieces,
+    max_error_to_square,
     montufar_count,
     montufar_network,
     sawtooth_network,
     tent_network,
+    yarotsky_square,
 )
 
 BOX = (-1.0, 1.0, -1.0, 1.0)
@@ -501,9 +506,127 @@ NAN, INF = float("nan"), float("inf")
         (lambda: sawtooth_network(3), TypeError, "widths must be a sequence of integers"),
         (lambda: tent_network(0), ValueError, "depth must be a positive integer"),
         (lambda: montufar_count([2, 0]), ValueError, "widths[1] must be a positive integer"),
+        (lambda: yarotsky_square(-1), ValueError, "m must be an integer >= 0"),
+        (lambda: yarotsky_square(2.0), ValueError, "m must be an integer >= 0"),
+        (lambda: yarotsky_square(True), ValueError, "m must be an integer >= 0"),
+        (lambda: hinge_network([], []), ValueError, "kinks must be at least one finite"),
+        (lambda: hinge_network([0, NAN], [1, 1]), ValueError, "kinks must be at least one"),
+        (lambda: hinge_network([0, 1], [1]), ValueError, "weights must be 2 finite numbers"),
+        (lambda: hinge_network([0], [1], bias="c"), TypeError, "bias must be a finite real"),
+        (lambda: hinge_network(["a"], [1]), TypeError, "hinge_network: expected real numbers"),
+        (
+            lambda: max_error_to_square(random_net(0, 1, [3], d_out=2)),
+            ValueError,
+            "max_error_to_square: model must have one output, got 2",
+        ),
+        (
+            lambda: l1_distance(NET1, random_net(0, 1, [3], d_out=2), 0, 1),
+            ValueError,
+            "l1_distance: other must have one output, got 2",
+        ),
+        (lambda: l1_distance(NET1, NET2, 0, 1), ValueError, "l1_distance: lo, hi describe a 1-D"),
+        (lambda: l1_distance(NET1, NET1, 1, 0), ValueError, "need lo < hi"),
     ],
 )
 def test_bad_input_is_named_in_the_error(call, error, fragment):
     with pytest.raises(error, match=None) as info:
         call()
     assert fragment in str(info.value)
+
+
+# ------------------------------------------------ Yarotsky 2017: x^2 from folds, exact errors
+
+
+def yarotsky_formula(x, m):
+    """f_m(x) = x - sum_s g_s(x) / 4^s, g_s the tent map composed s times (numpy)."""
+    total, g = np.array(x, dtype=np.float64), np.array(x, dtype=np.float64)
+    for s in range(1, m + 1):
+        g = 1.0 - np.abs(2.0 * g - 1.0)
+        total = total - g / 4.0**s
+    return total
+
+
+@pytest.mark.parametrize("m", range(0, 10))
+def test_yarotsky_square_is_the_formula_with_2_to_the_m_pieces_and_its_error(m):
+    net = yarotsky_square(m)
+    x = np.linspace(0.0, 1.0, 4097)
+    assert np.allclose(forward64(net, x[:, None]).ravel(), yarotsky_formula(x, m), atol=1e-15)
+    nodes = np.arange(2**m + 1) / 2**m  # f_m interpolates x^2 at j / 2^m
+    assert np.allclose(forward64(net, nodes[:, None]).ravel(), nodes**2, atol=1e-15)
+    assert count_pieces(net, 0.0, 1.0) == 2**m
+    assert max_error_to_square(net) == pytest.approx(2.0 ** (-2 * m - 2), rel=1e-12)
+    hidden = [layer.out_features for layer in net if isinstance(layer, nn.Linear)][:-1]
+    assert sum(hidden) == max(3 * m - 1, 0) and len(hidden) == m
+
+
+def test_yarotsky_square_error_shrinks_by_4_per_fold():
+    errors = [max_error_to_square(yarotsky_square(m)) for m in range(8)]
+    assert np.allclose(np.array(errors[:-1]) / np.array(errors[1:]), 4.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 12),
+    lo=st.floats(-2.0, 0.5),
+    width=st.floats(0.1, 3.0),
+)
+def test_hinge_network_computes_the_hinge_fit(seed, n, lo, width):
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(lo, lo + width, 50))
+    fit = fit_hinges(x, np.sin(3 * x), rng.uniform(lo, lo + width, n))
+    net = hinge_network(fit.kinks, fit.weights, fit.bias)
+    assert np.allclose(forward64(net, x[:, None]).ravel(), fit(x), atol=1e-9)
+    assert count_pieces(net, lo, lo + width) <= n + 1
+
+
+def test_hinge_interpolant_of_the_square_has_error_one_over_4n2():
+    for n in [1, 3, 8, 20]:
+        nodes = np.linspace(0.0, 1.0, n + 1)
+        fit = fit_hinges(nodes, nodes**2, grid_kinks(0.0, 1.0, n))
+        error = max_error_to_square(hinge_network(fit.kinks, fit.weights, fit.bias))
+        assert error == pytest.approx(1 / (4 * n * n), rel=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(net=nets_1d.filter(lambda net: net[-1].out_features == 1))
+def test_max_error_to_square_bounds_every_sampled_error_and_is_attained(net):
+    x = np.linspace(-1.0, 1.0, 20001)
+    sampled = np.abs(forward64(net, x[:, None]).ravel() - x**2)
+    exact = max_error_to_square(net, -1.0, 1.0)
+    assert sampled.max() <= exact * (1 + 1e-9) + 1e-12
+    slopes = [abs(p.slope) for p in linear_pieces(net, -1.0, 1.0)]
+    assert exact - sampled.max() <= (max(slopes) + 2.0) * 1e-4  # grid step 1e-4
+
+
+one_output = nets_1d.filter(lambda net: net[-1].out_features == 1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(a=one_output, b=one_output, c=one_output)
+def test_l1_distance_is_a_metric_and_matches_quadrature(a, b, c):
+    d_ab, d_ba = l1_distance(a, b, -1.0, 1.0), l1_distance(b, a, -1.0, 1.0)
+    assert d_ab == pytest.approx(d_ba, rel=1e-12, abs=1e-15)
+    assert l1_distance(a, a, -1.0, 1.0) == 0.0
+    d_ac, d_cb = l1_distance(a, c, -1.0, 1.0), l1_distance(c, b, -1.0, 1.0)
+    assert d_ab <= d_ac + d_cb + 1e-12
+    x = np.linspace(-1.0, 1.0, 200001)
+    gap = np.abs(forward64(a, x[:, None]) - forward64(b, x[:, None])).ravel()
+    assert d_ab == pytest.approx(np.trapezoid(gap, x), rel=1e-4, abs=1e-8)
+
+
+def test_l1_distance_of_the_tent_map_from_one_half_is_one_quarter():
+    half = hinge_network([0.0], [0.0], bias=0.5)
+    for k in [1, 3, 6]:
+        assert l1_distance(tent_network(k), half, 0.0, 1.0) == pytest.approx(0.25, rel=1e-12)
+    assert l1_distance(tent_network(6), tent_network(6), 0.0, 1.0) == 0.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(net=nets)
+def test_region_areas_add_up_to_the_box(net):
+    bounds = bounds_for(net)
+    size = math.prod(hi - lo for lo, hi in zip(bounds[::2], bounds[1::2], strict=True))
+    regions = activation_regions(net, bounds)
+    assert all(r.area > 0 for r in regions)
+    assert sum(r.area for r in regions) == pytest.approx(size, rel=1e-9)

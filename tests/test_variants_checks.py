@@ -3,7 +3,7 @@
 import numpy as np
 
 from relulib import SELU_ALPHA, SELU_SCALE
-from relulib.checks.variants import check_elu, check_selu_constants
+from relulib.checks.variants import check_elu, check_gain, check_selu_constants
 
 
 def good_elu(x, alpha=1.0):
@@ -40,3 +40,23 @@ def test_check_selu_constants():
     report = check_selu_constants(1.7, 1.05)
     assert len(report.failures) == 2 and report.failures[0].endswith(".")
     assert "two numbers" in str(check_selu_constants("a", None))
+
+
+def test_check_gain_passes_quadrature_and_monte_carlo():
+    z = np.linspace(-12, 12, 100_001)
+    density = np.exp(-(z**2) / 2) / np.sqrt(2 * np.pi)
+    assert check_gain(lambda f: 1 / np.sqrt(np.trapezoid(f(z) ** 2 * density, z)))
+    sample = np.random.default_rng(1).standard_normal(10**6)
+    assert check_gain(lambda f: 1 / np.sqrt(np.mean(f(sample) ** 2)))
+
+
+def test_check_gain_names_the_usual_mistakes():
+    sample = np.random.default_rng(1).standard_normal(10**6)
+    variance = check_gain(lambda f: 1 / np.std(f(sample)))
+    assert len(variance.failures) == 3  # relu, leaky relu and elu have a mean != 0
+    assert "second moment" in variance.failures[0] and "same mistake" in variance.failures[1]
+    assert "square root" in str(check_gain(lambda f: 1 / np.mean(f(sample) ** 2)))
+    assert "inverse" in str(check_gain(lambda f: np.sqrt(np.mean(f(sample) ** 2))))
+    assert "He's gain" in str(check_gain(lambda f: np.sqrt(2)))
+    assert "raised" in str(check_gain(lambda f: f(None)))
+    assert "expected a function" in str(check_gain(2.0))

@@ -1,4 +1,4 @@
-r"""Exercise checks for the Advantages chapter: the sigmoid bound, sparsity and an L1 penalty.
+r"""Exercise checks for the Advantages chapter: the sigmoid bound, sparsity, an L1 penalty.
 
 Each check calls the learner's function on probe inputs, compares with the right answer, and
 when the answer is wrong, recognises the usual mistakes (a sum for a product, a tolerance for
@@ -18,7 +18,12 @@ import numpy as np
 
 from relulib.checks import Report
 
-__all__ = ["check_l1_penalty", "check_sigmoid_bound", "check_zero_fraction"]
+__all__ = [
+    "check_l1_penalty",
+    "check_live_sparsity",
+    "check_sigmoid_bound",
+    "check_zero_fraction",
+]
 
 _DEPTHS = (1, 2, 3, 10, 20)
 
@@ -80,6 +85,10 @@ def _zero_probes() -> list[np.ndarray]:
     return [relu_like, tiny, leaky]
 
 
+def _zero_fraction(h: np.ndarray) -> float:
+    return float(np.mean(h == 0))
+
+
 def _zero_mistakes(h: np.ndarray) -> list[tuple[float, str]]:
     n_zero = float(np.sum(h == 0))
     return [
@@ -129,19 +138,124 @@ def check_zero_fraction(fn: Callable) -> Report:
           - probe 3 (with negative outputs): expected 0.375, got 0.75: h <= 0 also counts...
     """
     names = ("ReLU outputs", "with tiny positive outputs", "with negative outputs")
-    failures = []
-    for k, (h, name) in enumerate(zip(_zero_probes(), names, strict=True), start=1):
-        expected = float(np.mean(h == 0))
+    probes = zip(_zero_probes(), names, strict=True)
+    return _array_report("zero_fraction", fn, probes, _zero_fraction, _zero_mistakes)
+
+
+def _live_probes() -> list[np.ndarray]:
+    rng = np.random.default_rng(2)
+    two_dead = np.array(
+        [
+            [0.0, 1.0, 0.0, 0.0, 2.0],
+            [0.0, 0.0, 0.0, 3.0, 1.0],
+            [0.0, 0.0, 0.0, 0.0, 0.0],
+            [0.0, 0.5, 0.0, 1.0, 4.0],
+        ]
+    )
+    shifted = np.maximum(rng.normal(size=(40, 9)) + np.linspace(-4, 1, 9), 0.0)
+    tiny = np.array(
+        [
+            [0.0, 1e-12, 0.0],
+            [0.0, 0.0, 2.0],
+            [0.0, 3e-9, 1.0],
+            [0.0, 0.0, 0.5],
+            [0.0, 2.0, 1.0],
+        ]
+    )
+    return [two_dead, shifted, tiny]
+
+
+def _live_sparsity(h: np.ndarray) -> float:
+    live = h[:, (h != 0).any(axis=0)]
+    return float(np.mean(live == 0))
+
+
+def _live_mistakes(h: np.ndarray) -> list[tuple[float, str]]:
+    alive = (h != 0).any(axis=0)
+    live = h[:, alive]
+    return [
+        (
+            float(np.mean(h == 0)),
+            "that counts the zeros of dead units too (the columns that are zero on every row); "
+            "leave those units out first: it is their death, not sparsity.",
+        ),
+        (
+            float(np.mean(~alive)),
+            "that is the fraction of dead units; the question is how often the live units are 0.",
+        ),
+        (
+            float(np.mean(live != 0)),
+            "that is how often the live units fire; the sparsity counts their zeros.",
+        ),
+        (
+            float(np.sum(live == 0) / h.size),
+            "the zeros of the live units must be divided by the number of live entries "
+            "(samples x live units), not by every entry.",
+        ),
+        (
+            float(np.mean(h[(h != 0).any(axis=1)] == 0)),
+            "that drops the samples (rows) on which nothing fires; dead units are columns.",
+        ),
+        (
+            float(np.mean(np.isclose(live, 0))),
+            "a tolerance counts tiny positive outputs as zeros; a ReLU's zeros are exact, "
+            "so test h == 0.",
+        ),
+    ]
+
+
+def check_live_sparsity(fn: Callable) -> Report:
+    r"""Check ``fn(h)``: the fraction of exact zeros among the *live* units of ``h``.
+
+    For ReLU outputs ``h`` of shape (samples, units), a unit is dead on the batch when its
+    column is 0 on every row; the others are live. The sparsity of the live units is
+
+    .. math::
+
+        \text{live sparsity} = \frac{\#\{(i, j) : j \text{ live},\ h_{ij} = 0\}}
+        {N \cdot \#\{j \text{ live}\}},
+
+    so that the fraction of all zeros splits as
+    :math:`\text{dead} + (1 - \text{dead}) \cdot \text{live sparsity}`: dead units are
+    death, the zeros of live units are sparsity.
+
+    Args:
+        fn: the learner's function of a numpy array ``h``.
+
+    Returns:
+        Report: one check per probe array.
+
+    Example:
+        >>> import numpy as np
+        >>> def live_sparsity(h):
+        ...     return float(np.mean(h[:, (h != 0).any(axis=0)] == 0))
+        >>> print(check_live_sparsity(live_sparsity))
+        live_sparsity: all 3 checks passed.
+        >>> print(check_live_sparsity(lambda h: float(np.mean(h == 0))))  # doctest: +ELLIPSIS
+        live_sparsity: 3 of 3 checks failed.
+          - probe 1 (two dead units): expected 0.416667, got 0.65: that counts the...
+    """
+    names = ("two dead units", "a layer with many dead units", "with tiny positive outputs")
+    probes = zip(_live_probes(), names, strict=True)
+    return _array_report("live_sparsity", fn, probes, _live_sparsity, _live_mistakes)
+
+
+def _array_report(title, fn, probes, expected_of, mistakes_of) -> Report:
+    """Run ``fn`` on each named probe array; explain each wrong answer by the known mistakes."""
+    failures, count = [], 0
+    for k, (h, name) in enumerate(probes, start=1):
+        count += 1
+        expected = expected_of(h)
         got, error = _number(fn, h.copy())
         if error:
             failures.append(f"probe {k} ({name}): {error}")
         elif not math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12):
-            hint = _match(got, _zero_mistakes(h))
+            hint = _match(got, mistakes_of(h))
             failures.append(
                 f"probe {k} ({name}): expected {expected:.6g}, got {got:.6g}"
                 + (f": {hint}" if hint else ".")
             )
-    return Report("zero_fraction", 3, tuple(failures))
+    return Report(title, count, tuple(failures))
 
 
 def _l1_mistakes(h: np.ndarray, lam: float) -> list[tuple[float, str]]:

@@ -1,5 +1,5 @@
-r"""Exercise checks for the Disadvantages chapter: He initialisation, born-dead networks and
-dead units.
+r"""Exercise checks for the Disadvantages chapter: He initialisation, born-dead networks, dead
+units, and a classifier's confidence.
 
 Each ``check_*`` function calls a learner's function on probes chosen to expose the usual
 mistakes and returns a :class:`relulib.checks.Report` whose failures say what went wrong.
@@ -23,6 +23,7 @@ from relulib.checks import Report
 __all__ = [
     "born_dead_probability",
     "check_born_dead",
+    "check_confidence",
     "check_dead_fraction",
     "check_he_std",
 ]
@@ -270,3 +271,116 @@ def check_dead_fraction(fn: Callable) -> Report:
         if not np.array_equal(h, original):
             failures.append(f"{what}: your function changed its input; count, do not overwrite.")
     return Report("dead_fraction", len(probes), tuple(failures))
+
+
+def _softmax_rows(z: np.ndarray, axis: int = 1) -> np.ndarray:
+    """Softmax along ``axis``, shifted by the maximum so that nothing overflows."""
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _confidence_probes() -> list[tuple[str, np.ndarray]]:
+    moderate = np.array([[2.0, 0.0, -1.0], [0.0, 0.0, 0.0], [-1.0, 3.0, 0.5], [0.3, 0.2, 0.1]])
+    huge = np.array([[1000.0, 0.0, -5.0], [-800.0, -1000.0, -760.0], [50.0, 750.0, 0.0]])
+    two = np.array([[0.5, -0.5], [10.0, 10.5], [-3.0, 4.0]])
+    return [
+        ("moderate logits (3 classes)", moderate),
+        ("huge logits, as far from the data", huge),
+        ("two classes", two),
+    ]
+
+
+def _as_rows(got) -> np.ndarray | None:
+    try:
+        return np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def _confidence_hint(z: np.ndarray, got: np.ndarray) -> str:
+    expected = _softmax_rows(z).max(axis=1)
+    if got.shape == z.shape:
+        return (
+            "You return the whole softmax, one probability per class; the confidence is one "
+            "number per row (input): the largest of them, .max(axis=1)."
+        )
+    if got.shape != expected.shape:
+        return (
+            f"Expected one number per row (input), shape {expected.shape}, got shape "
+            f"{got.shape}. Rows are inputs, columns are classes."
+        )
+    if not np.isfinite(got).all():
+        return (
+            "exp() overflows (or underflows to 0/0) for logits this large. Softmax does not "
+            "change when a constant is added to every logit of a row: subtract the row's "
+            "maximum before exponentiating. Far from the data a ReLU classifier's logits are "
+            "exactly this large, so this is the case that matters."
+        )
+    with np.errstate(all="ignore"):
+        known = {
+            "axis": _softmax_rows(z, axis=0).max(axis=1),
+            "argmax": z.argmax(axis=1).astype(float),
+            "max logit": z.max(axis=1),
+        }
+    hints = {
+        "axis": "You normalised over the inputs (axis 0). Rows are inputs, columns are classes: "
+        "the softmax sums to 1 along axis=1.",
+        "argmax": "That is the predicted class; the confidence is its probability.",
+        "max logit": "That is the largest logit; the confidence is its softmax probability, "
+        "exp(largest) / sum(exp(all)).",
+    }
+    for name, value in known.items():
+        if np.allclose(got, value, rtol=1e-6, atol=1e-12, equal_nan=False):
+            return hints[name]
+    return "The confidence of a row z is max_k exp(z_k) / sum_j exp(z_j)."
+
+
+def check_confidence(fn: Callable) -> Report:
+    r"""Check a learner's ``fn(logits)``: each row's largest softmax probability.
+
+    ``logits`` is a float64 array of shape ``(inputs, classes)``; the answer is
+    :math:`\max_k e^{z_k} / \sum_j e^{z_j}` per row, an array of shape ``(inputs,)``. One
+    probe holds logits in the thousands, as a ReLU classifier produces far from its data:
+    there ``np.exp`` overflows unless the row's maximum is subtracted first. The other usual
+    slips (the wrong axis, the class instead of its probability, the whole softmax) each get
+    their own explanation. A function that changes its input fails too.
+
+    Args:
+        fn: the learner's function of one 2-D numpy array.
+
+    Returns:
+        Report: one check per probe array.
+
+    Example:
+        >>> import numpy as np
+        >>> def naive(z):
+        ...     return (np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)).max(axis=1)
+        >>> report = check_confidence(naive)
+        >>> print(report.failures[0])  # doctest: +ELLIPSIS
+        huge logits, as far from the data: expected [1. 1. 1.], got [nan nan nan]. exp() ...
+    """
+    if not callable(fn):
+        return _not_callable("confidence", fn)
+    failures = []
+    probes = _confidence_probes()
+    for what, z in probes:
+        original = z.copy()
+        expected = _softmax_rows(original).max(axis=1)
+        try:
+            with np.errstate(all="ignore"):
+                raw = fn(z)
+        except Exception as exc:  # the learner's bug is the message, whatever it is
+            failures.append(f"{what}: calling it raised {type(exc).__name__}: {exc}.")
+            continue
+        got = _as_rows(raw)
+        if got is None:
+            failures.append(f"{what}: expected an array of numbers, got {type(raw).__name__}.")
+        elif got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-9, atol=0):
+            shown = np.array2string(got, precision=4) if got.size <= 12 else f"shape {got.shape}"
+            failures.append(
+                f"{what}: expected {np.array2string(expected, precision=4)}, got {shown}. "
+                + _confidence_hint(original, got)
+            )
+        if not np.array_equal(z, original):
+            failures.append(f"{what}: your function changed its input; compute, do not overwrite.")
+    return Report("confidence", len(probes), tuple(failures))

@@ -1,8 +1,9 @@
-r"""Exercise checks for the Variants chapter: ELU with ``expm1``, and SELU's constants.
+r"""Exercise checks for the Variants chapter: ELU with ``expm1``, SELU's constants, and the
+variance-preserving gain of an activation.
 
 Each check compares the learner's answer with the right one and, when it is wrong, recognises
 the usual mistakes (``exp(x) - 1`` for ``expm1(x)``, a forgotten :math:`\alpha`, the two SELU
-constants swapped) and says what went wrong.
+constants swapped, a variance where the second moment belongs) and says what went wrong.
 
 Example:
     >>> import numpy as np
@@ -12,15 +13,16 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
 import numpy as np
 
-from relulib.activations import SELU_ALPHA, SELU_SCALE, elu
+from relulib.activations import SELU_ALPHA, SELU_SCALE, elu, leaky_relu, relu, selu
 from relulib.checks import Report
 
-__all__ = ["check_elu", "check_selu_constants"]
+__all__ = ["check_elu", "check_gain", "check_selu_constants"]
 
 _ELU_CASES = (
     ("positive inputs", (0.5, 2.0, 30.0), 1.0, "ELU is the identity for x > 0."),
@@ -169,3 +171,99 @@ def check_selu_constants(alpha, scale, *, tol: float = 1e-6) -> Report:
             tail = f": {hint}" if hint else "."
             failures.append(f"{name}: expected {expected:.6f}, got {got:.6g}{tail}")
     return Report("selu_constants", 2, tuple(failures))
+
+
+# --- the variance-preserving gain ------------------------------------------------------------
+
+_Z = np.linspace(-12.0, 12.0, 240_001)  # 0 is a grid point, so every kink is exact
+_DENSITY = np.exp(-(_Z**2) / 2) / math.sqrt(2 * math.pi)
+
+_GAIN_CASES = (
+    ("relu", relu),
+    ("leaky_relu with slope 0.25", lambda x: leaky_relu(x, 0.25)),
+    ("elu", elu),
+    ("selu", selu),
+    ("tanh", np.tanh),
+)
+
+
+def _expect(values) -> float:
+    r""":math:`\mathbb E[g(z)]` for :math:`z \sim \mathcal N(0, 1)`, ``values`` = g on the grid."""
+    return float(np.trapezoid(values * _DENSITY, _Z))
+
+
+def _gain_hint(got: float, f) -> str:
+    y = f(_Z)
+    second, mean = _expect(y**2), _expect(y)
+    near = functools.partial(math.isclose, got, rel_tol=0.01)
+    if near(1 / second):
+        return (
+            "that is 1 / E[f(z)^2], the gain squared: the gain multiplies the weights' std, "
+            "so take the square root."
+        )
+    if near(math.sqrt(second)):
+        return "that is sqrt(E[f(z)^2]); the gain is its inverse, 1 / sqrt(E[f(z)^2])."
+    if mean**2 > 1e-6 and near(1 / math.sqrt(second - mean**2)):
+        return (
+            "that is 1 / sqrt(Var[f(z)]), with the variance where the second moment belongs. "
+            "For zero-mean weights the next layer's pre-activation has variance "
+            "n Var[w] E[x^2] (He et al., 2015, section 2.2): the inputs' second moment, mean "
+            "included, and f(z) does not have mean 0."
+        )
+    if near(math.sqrt(2.0)):
+        return (
+            "that is He's gain for ReLU, sqrt(2); every activation has its own second moment "
+            "E[f(z)^2], and so its own gain."
+        )
+    return "the gain is 1 / sqrt(E[f(z)^2]) for z ~ N(0, 1)."
+
+
+def check_gain(fn: Callable, *, tol: float = 0.01) -> Report:
+    r"""Check a learner's ``fn(f)``: the variance-preserving gain of an activation ``f``.
+
+    Weights of std :math:`g / \sqrt{n_\text{in}}` keep the variance of the pre-activations
+    from layer to layer when :math:`n\, \mathrm{Var}[w]\, \mathbb E[f(z)^2] = 1`
+    (He et al., 2015, section 2.2, for ReLU), that is
+
+    .. math::
+        g = \frac{1}{\sqrt{\mathbb E[f(z)^2]}}, \qquad z \sim \mathcal N(0, 1):
+
+    :math:`\sqrt 2` for ReLU (He), 1 for SELU (LeCun). ``fn`` gets numpy activations (a
+    function of an array) and returns a number; a Monte Carlo estimate passes if it is within
+    ``tol`` (relative) of the value computed here by quadrature.
+
+    Args:
+        fn: the learner's function of an activation.
+        tol (float): the relative tolerance.
+
+    Returns:
+        Report: one check per activation (ReLU, leaky ReLU, ELU, SELU, tanh); a wrong answer
+        names the likely mistake.
+
+    Example:
+        >>> import numpy as np
+        >>> z = np.random.default_rng(0).standard_normal(10**6)
+        >>> print(check_gain(lambda f: 1 / np.sqrt(np.mean(f(z) ** 2))))
+        gain: all 5 checks passed.
+        >>> print(check_gain(lambda f: 1 / np.std(f(z))))  # doctest: +ELLIPSIS
+        gain: 3 of 5 checks failed.
+          - relu: expected 1.4142, got 1.711: that is 1 / sqrt(Var[f(z)]), with the...
+    """
+    if not callable(fn):
+        return Report("gain", 1, (f"expected a function, got {type(fn).__name__} {fn!r}.",))
+    failures, hints_given = [], set()
+    for name, f in _GAIN_CASES:
+        expected = 1 / math.sqrt(_expect(f(_Z) ** 2))
+        try:
+            with np.errstate(all="ignore"):
+                got = float(fn(f))
+        except Exception as exc:  # the learner's bug is the message, whatever it is
+            failures.append(f"{name}: calling it raised {type(exc).__name__}: {exc}.")
+            continue
+        if not math.isclose(got, expected, rel_tol=tol):
+            hint = _gain_hint(got, f)
+            said = hint in hints_given
+            hints_given.add(hint)
+            hint = "the same mistake as above." if said else hint
+            failures.append(f"{name}: expected {expected:.4f}, got {got:.4g}: {hint}")
+    return Report("gain", len(_GAIN_CASES), tuple(failures))

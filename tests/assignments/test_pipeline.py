@@ -1,15 +1,15 @@
-"""End to end: otter assign every master, check for leaks, grade fake submissions.
+"""End to end: otter assign every master, check for leaks, grade submissions in the sandbox.
 
-The fake submissions are made from the student notebook of the first assignment: a correct
-one, a partly wrong one (it passes a public test but not the hidden ones), a blank one, and
-broken ones (an exception and a missing function, an endless loop, a file that is not JSON,
-a renamed file). The solution notebooks of the other assignments are graded too: each must get
-full marks, hidden tests included.
+The submissions are made from the student notebook of the first assignment, as a student
+would fill it in: a correct one, a partly wrong one (it passes the public test but not the
+hidden ones), a blank one, broken ones (an exception and a missing function, a file that is
+not JSON) and a renamed one. The solution notebook of every master is graded too, in a
+folder named after its assignment: each must get full marks, hidden tests included.
 """
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import json
 import shutil
 import subprocess
@@ -17,14 +17,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from grading.masters import read_masters
+from grading.replay import PlanError, plan
+
+from tests.assignments.conftest import ASSIGNMENTS, grade, gradebook, points, row, totals
 
 pytest.importorskip("otter", reason="otter-grader is an instructor dependency")
 
-ROOT = Path(__file__).resolve().parents[2]
-MASTERS = sorted((ROOT / "assignments").glob("*.ipynb"))
-BIN = Path(sys.executable).parent
+MASTERS = sorted(ASSIGNMENTS.glob("*.ipynb"))
 FIRST = "01-definition"
-TIMEOUT = 25  # seconds per submission; a normal one takes about 7 s here
 
 CORRECT = {
     "my_relu": "def my_relu(x):\n    return np.maximum(x, 0)",
@@ -51,18 +52,60 @@ def _fill(student: dict, answers: dict[str, str], extra: list[str] = ()) -> dict
     return notebook
 
 
+ASSIGN = """
+import sys
+from pathlib import Path
+
+import otter.assign
+
+out = Path(sys.argv[1])
+for master in map(Path, sys.argv[2:]):
+    otter.assign.main(str(master), str(out / master.stem), no_run_tests=True)
+"""
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
+    """``otter assign`` of every master (one process: importing otter is most of the cost).
+
+    The solutions are not run here: ``plan`` runs every test on them (see below), and
+    ``make assignments`` runs otter's own check.
+    """
     out = tmp_path_factory.mktemp("assignments")
-    for master in MASTERS:
-        subprocess.run([BIN / "otter", "assign", master, out / master.stem], check=True)
-    leaks = [sys.executable, ROOT / "assignments" / "check_leaks.py", ROOT / "assignments", out]
+    command = [sys.executable, "-c", ASSIGN, out, *MASTERS]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, f"otter assign failed:\n{done.stdout}\n{done.stderr}"
+    leaks = [sys.executable, ASSIGNMENTS / "check_leaks.py", ASSIGNMENTS, out]
     subprocess.run(leaks, check=True)
     return out
 
 
-def test_there_are_four_masters():
-    assert len(MASTERS) >= 4
+CHAPTERS = ["01-definition", "02-properties", "03-advantages", "04-disadvantages"]
+CHAPTERS += ["05-depth-and-folding", "06-variants"]
+
+
+def test_every_chapter_has_a_master():
+    names = {master.stem for master in MASTERS}
+    assert set(CHAPTERS) <= names, f"no master for {sorted(set(CHAPTERS) - names)}"
+
+
+@pytest.mark.parametrize("name", [m.stem for m in MASTERS])
+def test_every_solution_passes_its_own_tests(name):
+    """The plan runs each test on the master's solution and records the inputs."""
+    recorded = plan(read_masters(ASSIGNMENTS)[name])
+    assert recorded.functions or recorded.values
+    for calls in recorded.functions.values():
+        assert calls, "every answer function is called by some test"
+
+
+def test_a_failing_solution_is_refused(tmp_path):
+    master = json.loads((ASSIGNMENTS / f"{FIRST}.ipynb").read_text())
+    for cell in master["cells"]:
+        if "".join(cell["source"]).startswith("def my_relu("):
+            cell["source"] = "def my_relu(x):\n    return x  # SOLUTION\n"
+    (tmp_path / f"{FIRST}.ipynb").write_text(json.dumps(master))
+    with pytest.raises(PlanError, match="the solution fails test 1 of q1_relu"):
+        plan(read_masters(tmp_path)[FIRST])
 
 
 def test_leak_check_catches_a_leak(built, tmp_path):
@@ -74,64 +117,61 @@ def test_leak_check_catches_a_leak(built, tmp_path):
         {"cell_type": "markdown", "metadata": {}, "source": "(x > 0).astype(x.dtype)"}
     )
     student.write_text(json.dumps(notebook))
-    leaks = [sys.executable, ROOT / "assignments" / "check_leaks.py", ROOT / "assignments", copy]
+    leaks = [sys.executable, ASSIGNMENTS / "check_leaks.py", ASSIGNMENTS, copy]
     result = subprocess.run(leaks, capture_output=True, text=True)
     assert result.returncode == 1
     assert "solution line leaked" in result.stdout
 
 
-def test_grading(built, tmp_path):
+def test_grading(built, tmp_path, sandbox):
     student = json.loads((built / FIRST / "student" / f"{FIRST}.ipynb").read_text())
     subs = tmp_path / "submissions"
-    subs.mkdir()
+    (subs / FIRST).mkdir(parents=True)
 
     def write(name: str, notebook) -> None:
         text = notebook if isinstance(notebook, str) else json.dumps(notebook, indent=1)
-        (subs / f"{name}.ipynb").write_text(text)
+        (subs / FIRST / f"{name}.ipynb").write_text(text)
 
     write("correct", _fill(student, CORRECT))
     write("partly_wrong", _fill(student, PARTLY_WRONG))
     write("blank", student)
     raises = _fill(student, {"my_relu": CORRECT["my_relu"]}, ["raise RuntimeError('oops')"])
-    write("broken_raises", raises)  # and my_relu_grad is never defined
-    write("broken_loops", _fill(student, CORRECT, ["while True:\n    pass"]))
+    write("broken_raises", raises)  # and my_relu_grad is left as the stub
     write("broken_json", '{"cells": [')
-    write("my final version (2)", _fill(student, CORRECT))  # renamed file, metadata says which
-    for master in MASTERS[1:]:
-        shutil.copy(built / master.stem / "autograder" / f"{master.stem}.ipynb",
-                    subs / f"solution-{master.stem}.ipynb")  # fmt: skip
+    write("my final version (2)", _fill(student, CORRECT))
+    for master in MASTERS:  # each master's own solutions, in its assignment's folder
+        (subs / master.stem).mkdir(exist_ok=True)
+        solution = built / master.stem / "autograder" / f"{master.stem}.ipynb"
+        shutil.copy(solution, subs / master.stem / "solution.ipynb")
 
     out = tmp_path / "graded"
-    command = [sys.executable, ROOT / "assignments" / "grade.py", subs, "--autograders", built]
-    command += ["--out", out, "--timeout", str(TIMEOUT), "--assignment", FIRST]
-    subprocess.run(command, check=True)
+    done = grade(subs, out, "--jobs", "2", "--timeout", "60")
+    assert "Graded" in done.stdout
+    rows = gradebook(out)
+    total = totals(rows)
+    got = points(rows)
+    correct = f"{FIRST}/correct.ipynb"
+    assert total[correct] == 8
+    assert total[f"{FIRST}/my final version (2).ipynb"] == 8
+    assert got[f"{FIRST}/partly_wrong.ipynb", "q1_relu"] == pytest.approx(8 / 3, abs=1e-4)
+    assert got[f"{FIRST}/partly_wrong.ipynb", "q2_relu_grad"] == 0
+    assert total[f"{FIRST}/blank.ipynb"] == 0
+    assert got[f"{FIRST}/broken_raises.ipynb", "q1_relu"] == 4  # cells run on after an error
+    assert got[f"{FIRST}/broken_raises.ipynb", "q2_relu_grad"] == 0  # the missing function
+    assert total[f"{FIRST}/broken_json.ipynb"] == 0
+    assert "not JSON" in row(rows, f"{FIRST}/broken_json.ipynb")["message"]
+    for master in MASTERS:
+        solution = row(rows, f"{master.stem}/solution.ipynb")
+        assert float(solution["max_points"]) > 0
+        assert float(solution["points"]) == float(solution["max_points"]), master.stem
+    assert len(total) == 6 + len(MASTERS)  # every submission has a result
+    assert row(rows, correct)["sha256"] == hashlib.sha256((subs / correct).read_bytes()).hexdigest()
 
-    with (out / "gradebook.csv").open() as handle:
-        rows = list(csv.DictReader(handle))
-    totals = {r["submission"]: float(r["points"]) for r in rows if r["question"] == "TOTAL"}
-    points = {(r["submission"], r["question"]): float(r["points"]) for r in rows}
-    messages = {(r["submission"], r["question"]): r["message"] for r in rows}
-
-    assert totals["correct.ipynb"] == 8
-    assert totals["my final version (2).ipynb"] == 8
-    assert points["partly_wrong.ipynb", "q1_relu"] == pytest.approx(8 / 3, abs=1e-4)  # hidden test
-    assert points["partly_wrong.ipynb", "q2_relu_grad"] == 0
-    assert totals["blank.ipynb"] == 0
-    assert points["broken_raises.ipynb", "q1_relu"] == 4  # otter runs on after an error
-    assert points["broken_raises.ipynb", "q2_relu_grad"] == 0  # the missing function
-    assert totals["broken_loops.ipynb"] == 0
-    assert "timed out" in messages["broken_loops.ipynb", "q1_relu"]
-    assert totals["broken_json.ipynb"] == 0
-    assert "not JSON" in messages["broken_json.ipynb", "q1_relu"]
-    for master in MASTERS[1:]:
-        name = f"solution-{master.stem}.ipynb"
-        maximum = [float(r["max_points"]) for r in rows if r["submission"] == name][-1]
-        assert maximum > 0 and totals[name] == maximum, name
-    assert len(totals) == 7 + len(MASTERS) - 1  # every submission has a result
-
-    feedback = (out / "feedback" / "partly_wrong.txt").read_text()
+    feedback = (out / "feedback" / f"{FIRST}%2Fpartly_wrong.txt").read_text()
     assert "Score: 2.66667 / 8" in feedback
     assert "kink" in feedback  # the teaching message of relulib.checks reaches the student
-    assert "ValueError: cannot reshape" in feedback  # the hidden test's error, not its code
-    assert "np.linspace(-2.0, 2.0, 24)" not in feedback
-    assert "timed out" in (out / "feedback" / "broken_loops.txt").read_text()
+    assert "ValueError (raised by your my_relu" in feedback  # the kind of error, not its text
+    assert "np.linspace(-2.0, 2.0, 24)" not in feedback  # no hidden test's code
+    broken = (out / "feedback" / f"{FIRST}%2Fbroken_raises.txt").read_text()
+    assert "3 (RuntimeError)" in broken  # which cell failed, and how; not its message
+    assert "oops" not in broken
