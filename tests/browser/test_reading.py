@@ -136,6 +136,79 @@ def test_no_serious_accessibility_violations_in_light_or_dark_mode(axe_violation
     assert not blocking, "\n".join(blocking)
 
 
+# Every kind of box the book's extensions draw (admonitions, sphinx-proof's tinted proofs,
+# sphinx-exercise, sphinx-design dropdowns, sidebars, margins, topics), each with a
+# cross-reference link in its title and in its text: the theme's link colour must contrast
+# with every tint, including boxes no chapter uses yet.
+LINKS = (
+    '<a class="reference internal" href="#"><span class="std std-numref">Exercise 9.9</span></a>'
+    ' and <a class="reference internal" href="#"><span class="doc">Properties</span></a>'
+)
+ADMONITIONS = ["note", "tip", "hint", "important", "warning", "caution", "attention",
+               "danger", "error", "seealso"]  # fmt: skip
+PROOFS = ["theorem", "axiom", "criterion", "lemma", "definition", "remark", "conjecture",
+          "corollary", "example", "property", "observation", "proposition", "assumption",
+          "notation", "algorithm"]  # fmt: skip
+
+
+def _box(classes, tag="div", title="p", title_class="admonition-title", body_class=""):
+    heading = f'<{title} class="{title_class}">See {LINKS}</{title}>'
+    body = f'<section class="{body_class}"><p>Text with {LINKS}, in a sentence.</p></section>'
+    return f'<{tag} class="{classes}" open>{heading}{body}</{tag}>'
+
+
+EVERY_BOX = "\n".join(
+    [_box(f"{kind} admonition") for kind in ADMONITIONS]
+    + [_box("admonition")]
+    + [_box(f"proof {kind} admonition") for kind in PROOFS]
+    + [_box("proof admonition")]
+    + [_box(f"exercise {kind} admonition") for kind in ("predict", "implement", "derive")]
+    + [_box("solution admonition"), _box("solution dropdown admonition")]
+    + [_box("admonition hide above-input", tag="details", title="summary")]
+    + [
+        _box(
+            "sd-sphinx-override sd-dropdown sd-card",
+            tag="details",
+            title="summary",
+            title_class="sd-summary-title sd-card-header",
+            body_class="sd-card-body",
+        )
+    ]
+    + [
+        _box(kind, tag="aside", title_class="sidebar-title")
+        for kind in ("sidebar", "margin sidebar")
+    ]
+    + [_box("topic", tag=tag, title_class="topic-title") for tag in ("aside", "div")]
+    + [f"<table><tr><td>{LINKS}</td></tr></table><blockquote><p>{LINKS}</p></blockquote>"]
+)
+AXE_ON_COLOURS = """async ([box, colourRules]) => {
+  document.querySelector("article.bd-article").innerHTML = box;
+  const found = {};
+  for (const mode of ["light", "dark"]) {
+    document.documentElement.dataset.mode = mode;
+    document.documentElement.dataset.theme = mode;
+    const result = await axe.run("article.bd-article", {
+      runOnly: {type: "rule", values: colourRules}, resultTypes: ["violations"]
+    });
+    found[mode] = result.violations.map(v => `${v.id}: ${v.nodes.map(n =>
+      `${n.html.slice(0, 80)} in ${n.target} (${n.any.map(c => c.message).join("; ")})`
+    ).join(" | ")}`);
+  }
+  return found;
+}"""
+
+
+def test_links_contrast_with_every_box_in_light_and_dark_mode(page, book_url):
+    """Cross-reference links in every kind of box, on a page made of all of them."""
+    if not AXE.exists():
+        pytest.skip(f"axe-core is not installed ({AXE}); run `npm ci`")
+    page.goto(f"{book_url}/{chapter_pages()[0]}", wait_until="load")
+    page.add_script_tag(path=AXE)
+    page.evaluate(SET_THEME, "light")  # turns colour transitions off
+    found = page.evaluate(AXE_ON_COLOURS, [EVERY_BOX, COLOUR_RULES])
+    assert not any(found.values()), json.dumps(found, indent=1)
+
+
 @pytest.mark.parametrize("path", book_pages())
 def test_page_weight_as_served(visited, report, path):
     """A chapter, as the browser fetches it on arrival (HTML, styles, scripts, fonts, the
