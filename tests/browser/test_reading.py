@@ -22,6 +22,7 @@ from tests.browser.conftest import (
     chapter_pages,
     narrowed,
     new_page,
+    selected_pages,
 )
 
 CHAPTER_BUDGET_BYTES = 3 * 1024 * 1024  # a chapter as served, before its frames are fetched
@@ -99,13 +100,13 @@ FIGURE_TEXT_PX = """() => Array.from(document.querySelectorAll(".relulib-figure 
 
 
 @pytest.fixture(scope="session")
-def axe_violations(visited):
-    """``{path: {"light": [...], "dark": [...]}}``: axe-core's violations on every page, in
-    light mode (the WCAG 2.1 A and AA rules) and dark mode (the rules about colours), all
-    pages at once."""
+def axe_violations(request, visited):
+    """``{path: {"light": [...], "dark": [...]}}``: axe-core's violations on every page the
+    session's tests select, in light mode (the WCAG 2.1 A and AA rules) and dark mode (the
+    rules about colours), all pages at once."""
     if not AXE.exists():
         pytest.skip(f"axe-core is not installed ({AXE}); run `npm ci`")
-    pages = {path: visited(path) for path in book_pages()}
+    pages = {path: visited(path) for path in selected_pages(request)}
     for page in pages.values():
         page.add_script_tag(path=AXE)
     for page in pages.values():
@@ -202,7 +203,7 @@ def test_links_contrast_with_every_box_in_light_and_dark_mode(page, book_url):
     """Cross-reference links in every kind of box, on a page made of all of them."""
     if not AXE.exists():
         pytest.skip(f"axe-core is not installed ({AXE}); run `npm ci`")
-    page.goto(f"{book_url}/{chapter_pages()[0]}", wait_until="load")
+    page.goto(f"{book_url}/book/intro.html", wait_until="load")  # the theme, little else
     page.add_script_tag(path=AXE)
     page.evaluate(SET_THEME, "light")  # turns colour transitions off
     found = page.evaluate(AXE_ON_COLOURS, [EVERY_BOX, COLOUR_RULES])
@@ -231,23 +232,41 @@ def test_page_weight_as_served(visited, report, path):
         assert served <= CHAPTER_BUDGET_BYTES, f"{path}: {served / 2**20:.2f} MB as served"
 
 
+@pytest.fixture(scope="session")
+def on_a_phone(visited):
+    """``on_a_phone(path)``: the page at ``path`` at a phone's width, resized once for all
+    that is measured there: ``(document width, viewport width, the widest elements)``, and
+    the text size of its interactive figures in dark and light mode."""
+    measured = {}
+
+    def measure(path):
+        if path not in measured:
+            with narrowed(visited(path)) as page:
+                scroll, client = page.evaluate(
+                    "() => [document.documentElement.scrollWidth,"
+                    " document.documentElement.clientWidth]"
+                )
+                widest = page.evaluate(WIDEST) if scroll > client else []
+                text_px = {}
+                # dark too: the dark theme's cards must not take the figures' width
+                for mode in ("dark", "light") if page.locator(".relulib-figure").count() else ():
+                    page.evaluate(SET_THEME, mode)
+                    text_px[mode] = page.evaluate(FIGURE_TEXT_PX)
+            measured[path] = (scroll, client, widest), text_px
+        return measured[path]
+
+    return measure
+
+
 @pytest.mark.parametrize("path", book_pages())
-def test_nothing_is_wider_than_a_phone(visited, path):
-    with narrowed(visited(path)) as page:
-        scroll, client = page.evaluate(
-            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-        )
-        widest = page.evaluate(WIDEST) if scroll > client else []
+def test_nothing_is_wider_than_a_phone(on_a_phone, path):
+    (scroll, client, widest), _ = on_a_phone(path)
     assert scroll <= client, f"{scroll} px wide at {client} px: {widest}"
 
 
 @pytest.mark.parametrize("path", chapter_pages())
-def test_interactive_figure_text_is_readable_on_a_phone(visited, path):
-    sizes = {}
-    with narrowed(visited(path)) as page:
-        for mode in ("dark", "light"):  # the dark theme's cards must not take the width
-            page.evaluate(SET_THEME, mode)
-            sizes[mode] = page.evaluate(FIGURE_TEXT_PX)
+def test_interactive_figure_text_is_readable_on_a_phone(on_a_phone, path):
+    _, sizes = on_a_phone(path)
     small = {
         mode: [round(s, 1) for s in found if s < MIN_TEXT_PX - 0.05]
         for mode, found in sizes.items()
