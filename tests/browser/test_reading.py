@@ -356,3 +356,19 @@ def test_static_figures_in_the_book_style_are_hidpi_and_readable_on_a_phone(path
         if int(width) > widest + 1 or pixels < 1.9 * int(width):
             problems.append(f"{src}: {width} CSS px wide, {pixels} pixels")
     assert not problems, problems
+
+
+def test_intro_mentions_the_rocket_only_when_chapters_have_launch_buttons():
+    intro = (BOOK / "book" / "intro.html").read_text(encoding="utf-8")
+    chapter = (BOOK / chapter_pages()[0]).read_text(encoding="utf-8")
+    has_buttons = "dropdown-launch-buttons" in chapter
+    assert ("rocket" in intro) == has_buttons, f"launch buttons: {has_buttons}"
+
+
+def test_intro_offers_the_book_as_one_pdf():
+    intro = (BOOK / "book" / "intro.html").read_text(encoding="utf-8")
+    if (BOOK / "relu-executable.pdf").exists():
+        assert re.search(r'href="[./]*relu-executable\.pdf"', intro), "no link to the PDF"
+    else:
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", intro))
+        assert "make pdf makes it" in text, "neither the PDF nor how to make it"
