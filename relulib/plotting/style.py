@@ -30,6 +30,7 @@ from contextlib import contextmanager
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
 __all__ = [
@@ -162,10 +163,12 @@ def readable_text(fig: Figure, column: float = PHONE_COLUMN_PX) -> Figure:
         if text.get_text() and text.get_fontsize() < smallest:
             text.set_fontsize(smallest)
     for ax in fig.axes:  # tick labels get their text only when drawn: set their size now
-        for axis in (ax.xaxis, ax.yaxis):
-            ticks = axis.get_major_ticks() + axis.get_minor_ticks()
-            if ticks and min(tick.label1.get_fontsize() for tick in ticks) < smallest:
-                axis.set_tick_params(which="both", labelsize=smallest)
+        for axis, default in ((ax.xaxis, "xtick.labelsize"), (ax.yaxis, "ytick.labelsize")):
+            for which in ("major", "minor"):
+                size = axis.get_tick_params(which=which).get("labelsize")
+                size = FontProperties(size=size or matplotlib.rcParams[default])
+                if size.get_size_in_points() < smallest:
+                    axis.set_tick_params(which=which, labelsize=smallest)
     return fig
 
 

@@ -155,16 +155,29 @@ def page(browser):
     page.context.close()
 
 
+def selected_pages(request) -> list[str]:
+    """The pages the session's selected tests ask for by their ``path`` parameter."""
+    params = (getattr(item, "callspec", None) for item in request.session.items)
+    return list(dict.fromkeys(p.params["path"] for p in params if p and "path" in p.params))
+
+
 @pytest.fixture(scope="session")
-def visited(browser, book_url):
+def visited(request, browser, book_url):
     """``visited(path)``: the book page at ``path``, loaded once per session and shared by the
-    tests (they may scroll and move its controls, not load another page in it)."""
+    tests (they may scroll and move its controls, not load another page in it).
+
+    The first call loads, side by side, every page the session's selected tests ask for by
+    their ``path`` parameter, so that the pages' network and rendering overlap."""
     pages = {}
 
-    def visit(path):
-        if path not in pages:
+    def load(paths):
+        arriving = {}
+        for path in paths:  # each page starts loading without waiting for the others
             page = new_page(browser)
-            page.response = page.goto(f"{book_url}/{path}", wait_until="load")
+            page.response = page.goto(f"{book_url}/{path}", wait_until="commit")
+            arriving[path] = page
+        for path, page in arriving.items():
+            page.wait_for_load_state("load")
             page.wait_for_load_state("networkidle")
             page.log.arrival = list(page.log.fetched)  # before any test scrolls or clicks
             page.timing = page.evaluate(
@@ -172,6 +185,12 @@ def visited(browser, book_url):
                 " return {dom: t.domContentLoadedEventEnd, load: t.loadEventEnd}; }"
             )
             pages[path] = page
+
+    def visit(path):
+        if not pages:
+            load(selected_pages(request))
+        if path not in pages:
+            load([path])
         return pages[path]
 
     yield visit

@@ -1,12 +1,14 @@
-"""The live face in the client learners use: JupyterLab runs the Definition chapter, and
-moving the hinge widget's slider redraws the figure."""
+"""The live face in the client learners use: JupyterLab runs the Definition chapter's set-up
+and its hinge widget, and moving the widget's slider redraws the figure.
+
+Only those two cells run here: every cell of every chapter runs under nbval already, and a
+whole chapter would make this test the slowest of the browser stage."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -93,12 +95,24 @@ def quiet_settings(folder: Path) -> Path:
     return folder
 
 
+def lean_copy(notebook: Path, target: Path) -> None:
+    """``notebook`` with its first code cell (the imports) and its first interactive figure
+    only, without outputs."""
+    content = json.loads(notebook.read_text(encoding="utf-8"))
+    code = [cell for cell in content["cells"] if cell["cell_type"] == "code"]
+    widget = next(cell for cell in code if "interactive_figure(" in "".join(cell["source"]))
+    content["cells"] = [code[0], widget]
+    for cell in content["cells"]:
+        cell.update(outputs=[], execution_count=None)
+    target.write_text(json.dumps(content), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server on 127.0.0.1 over a scratch copy of the chapter (so the run's
     outputs never reach the committed notebook)."""
     work = tmp_path_factory.mktemp("lab")
-    shutil.copy(NOTEBOOK, work / NOTEBOOK.name)
+    lean_copy(NOTEBOOK, work / NOTEBOOK.name)
     port = free_port()
     settings = quiet_settings(work / "settings")
     command = [

@@ -22,6 +22,7 @@ from tests.browser.conftest import (
     chapter_pages,
     narrowed,
     new_page,
+    selected_pages,
 )
 
 CHAPTER_BUDGET_BYTES = 3 * 1024 * 1024  # a chapter as served, before its frames are fetched
@@ -99,13 +100,13 @@ FIGURE_TEXT_PX = """() => Array.from(document.querySelectorAll(".relulib-figure 
 
 
 @pytest.fixture(scope="session")
-def axe_violations(visited):
-    """``{path: {"light": [...], "dark": [...]}}``: axe-core's violations on every page, in
-    light mode (the WCAG 2.1 A and AA rules) and dark mode (the rules about colours), all
-    pages at once."""
+def axe_violations(request, visited):
+    """``{path: {"light": [...], "dark": [...]}}``: axe-core's violations on every page the
+    session's tests select, in light mode (the WCAG 2.1 A and AA rules) and dark mode (the
+    rules about colours), all pages at once."""
     if not AXE.exists():
         pytest.skip(f"axe-core is not installed ({AXE}); run `npm ci`")
-    pages = {path: visited(path) for path in book_pages()}
+    pages = {path: visited(path) for path in selected_pages(request)}
     for page in pages.values():
         page.add_script_tag(path=AXE)
     for page in pages.values():
@@ -136,6 +137,79 @@ def test_no_serious_accessibility_violations_in_light_or_dark_mode(axe_violation
     assert not blocking, "\n".join(blocking)
 
 
+# Every kind of box the book's extensions draw (admonitions, sphinx-proof's tinted proofs,
+# sphinx-exercise, sphinx-design dropdowns, sidebars, margins, topics), each with a
+# cross-reference link in its title and in its text: the theme's link colour must contrast
+# with every tint, including boxes no chapter uses yet.
+LINKS = (
+    '<a class="reference internal" href="#"><span class="std std-numref">Exercise 9.9</span></a>'
+    ' and <a class="reference internal" href="#"><span class="doc">Properties</span></a>'
+)
+ADMONITIONS = ["note", "tip", "hint", "important", "warning", "caution", "attention",
+               "danger", "error", "seealso"]  # fmt: skip
+PROOFS = ["theorem", "axiom", "criterion", "lemma", "definition", "remark", "conjecture",
+          "corollary", "example", "property", "observation", "proposition", "assumption",
+          "notation", "algorithm"]  # fmt: skip
+
+
+def _box(classes, tag="div", title="p", title_class="admonition-title", body_class=""):
+    heading = f'<{title} class="{title_class}">See {LINKS}</{title}>'
+    body = f'<section class="{body_class}"><p>Text with {LINKS}, in a sentence.</p></section>'
+    return f'<{tag} class="{classes}" open>{heading}{body}</{tag}>'
+
+
+EVERY_BOX = "\n".join(
+    [_box(f"{kind} admonition") for kind in ADMONITIONS]
+    + [_box("admonition")]
+    + [_box(f"proof {kind} admonition") for kind in PROOFS]
+    + [_box("proof admonition")]
+    + [_box(f"exercise {kind} admonition") for kind in ("predict", "implement", "derive")]
+    + [_box("solution admonition"), _box("solution dropdown admonition")]
+    + [_box("admonition hide above-input", tag="details", title="summary")]
+    + [
+        _box(
+            "sd-sphinx-override sd-dropdown sd-card",
+            tag="details",
+            title="summary",
+            title_class="sd-summary-title sd-card-header",
+            body_class="sd-card-body",
+        )
+    ]
+    + [
+        _box(kind, tag="aside", title_class="sidebar-title")
+        for kind in ("sidebar", "margin sidebar")
+    ]
+    + [_box("topic", tag=tag, title_class="topic-title") for tag in ("aside", "div")]
+    + [f"<table><tr><td>{LINKS}</td></tr></table><blockquote><p>{LINKS}</p></blockquote>"]
+)
+AXE_ON_COLOURS = """async ([box, colourRules]) => {
+  document.querySelector("article.bd-article").innerHTML = box;
+  const found = {};
+  for (const mode of ["light", "dark"]) {
+    document.documentElement.dataset.mode = mode;
+    document.documentElement.dataset.theme = mode;
+    const result = await axe.run("article.bd-article", {
+      runOnly: {type: "rule", values: colourRules}, resultTypes: ["violations"]
+    });
+    found[mode] = result.violations.map(v => `${v.id}: ${v.nodes.map(n =>
+      `${n.html.slice(0, 80)} in ${n.target} (${n.any.map(c => c.message).join("; ")})`
+    ).join(" | ")}`);
+  }
+  return found;
+}"""
+
+
+def test_links_contrast_with_every_box_in_light_and_dark_mode(page, book_url):
+    """Cross-reference links in every kind of box, on a page made of all of them."""
+    if not AXE.exists():
+        pytest.skip(f"axe-core is not installed ({AXE}); run `npm ci`")
+    page.goto(f"{book_url}/book/intro.html", wait_until="load")  # the theme, little else
+    page.add_script_tag(path=AXE)
+    page.evaluate(SET_THEME, "light")  # turns colour transitions off
+    found = page.evaluate(AXE_ON_COLOURS, [EVERY_BOX, COLOUR_RULES])
+    assert not any(found.values()), json.dumps(found, indent=1)
+
+
 @pytest.mark.parametrize("path", book_pages())
 def test_page_weight_as_served(visited, report, path):
     """A chapter, as the browser fetches it on arrival (HTML, styles, scripts, fonts, the
@@ -158,23 +232,41 @@ def test_page_weight_as_served(visited, report, path):
         assert served <= CHAPTER_BUDGET_BYTES, f"{path}: {served / 2**20:.2f} MB as served"
 
 
+@pytest.fixture(scope="session")
+def on_a_phone(visited):
+    """``on_a_phone(path)``: the page at ``path`` at a phone's width, resized once for all
+    that is measured there: ``(document width, viewport width, the widest elements)``, and
+    the text size of its interactive figures in dark and light mode."""
+    measured = {}
+
+    def measure(path):
+        if path not in measured:
+            with narrowed(visited(path)) as page:
+                scroll, client = page.evaluate(
+                    "() => [document.documentElement.scrollWidth,"
+                    " document.documentElement.clientWidth]"
+                )
+                widest = page.evaluate(WIDEST) if scroll > client else []
+                text_px = {}
+                # dark too: the dark theme's cards must not take the figures' width
+                for mode in ("dark", "light") if page.locator(".relulib-figure").count() else ():
+                    page.evaluate(SET_THEME, mode)
+                    text_px[mode] = page.evaluate(FIGURE_TEXT_PX)
+            measured[path] = (scroll, client, widest), text_px
+        return measured[path]
+
+    return measure
+
+
 @pytest.mark.parametrize("path", book_pages())
-def test_nothing_is_wider_than_a_phone(visited, path):
-    with narrowed(visited(path)) as page:
-        scroll, client = page.evaluate(
-            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-        )
-        widest = page.evaluate(WIDEST) if scroll > client else []
+def test_nothing_is_wider_than_a_phone(on_a_phone, path):
+    (scroll, client, widest), _ = on_a_phone(path)
     assert scroll <= client, f"{scroll} px wide at {client} px: {widest}"
 
 
 @pytest.mark.parametrize("path", chapter_pages())
-def test_interactive_figure_text_is_readable_on_a_phone(visited, path):
-    sizes = {}
-    with narrowed(visited(path)) as page:
-        for mode in ("dark", "light"):  # the dark theme's cards must not take the width
-            page.evaluate(SET_THEME, mode)
-            sizes[mode] = page.evaluate(FIGURE_TEXT_PX)
+def test_interactive_figure_text_is_readable_on_a_phone(on_a_phone, path):
+    _, sizes = on_a_phone(path)
     small = {
         mode: [round(s, 1) for s in found if s < MIN_TEXT_PX - 0.05]
         for mode, found in sizes.items()
@@ -264,3 +356,19 @@ def test_static_figures_in_the_book_style_are_hidpi_and_readable_on_a_phone(path
         if int(width) > widest + 1 or pixels < 1.9 * int(width):
             problems.append(f"{src}: {width} CSS px wide, {pixels} pixels")
     assert not problems, problems
+
+
+def test_intro_mentions_the_rocket_only_when_chapters_have_launch_buttons():
+    intro = (BOOK / "book" / "intro.html").read_text(encoding="utf-8")
+    chapter = (BOOK / chapter_pages()[0]).read_text(encoding="utf-8")
+    has_buttons = "dropdown-launch-buttons" in chapter
+    assert ("rocket" in intro) == has_buttons, f"launch buttons: {has_buttons}"
+
+
+def test_intro_offers_the_book_as_one_pdf():
+    intro = (BOOK / "book" / "intro.html").read_text(encoding="utf-8")
+    if (BOOK / "relu-executable.pdf").exists():
+        assert re.search(r'href="[./]*relu-executable\.pdf"', intro), "no link to the PDF"
+    else:
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", intro))
+        assert "make pdf makes it" in text, "neither the PDF nor how to make it"
