@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.ticker import LogLocator, NullLocator
+from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
 __all__ = [
     "ACTIVATION_COLORS",
@@ -56,7 +56,10 @@ def draw_cost_ratios(ax: Axes, names: Sequence[str], ratios: Mapping[str, Sequen
     ax.set_yticks(y, list(names))
     ax.invert_yaxis()
     ax.set_xlabel("time / time of ReLU (same library, same pass)")
-    ax.legend(frameon=False, fontsize="small", loc="lower right")
+    # below the axes: inside, it would cover the longest bars
+    ax.legend(
+        frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2
+    )
     ax.grid(axis="x", alpha=0.3, which="both")
     return ax
 
@@ -145,7 +148,12 @@ def draw_signal_profile(
         depth: the depth to show.
 
     Returns:
-        ``ax``; the title gives the mean ratio of layer 1 to layer ``depth``.
+        ``ax``; the title gives the geometric mean over the seeds of the ratio of layer 1 to
+        layer ``depth``.
+
+    Raises:
+        ValueError: if no profile holds a positive finite ratio (nothing to draw on a log
+            scale), or ``(activation, depth)`` is not in ``profiles``.
 
     Example:
         >>> import numpy as np
@@ -154,10 +162,21 @@ def draw_signal_profile(
         ...      ("sigmoid", 2): np.array([[0.01, 1.0], [0.01, 1.0]])}
         >>> ax = draw_signal_profile(Figure().subplots(), p, activation="relu", depth=2)
         >>> ax.get_title()
-        'relu, depth 2: layer 1 / layer 2 = 1e+00 (mean of 2 seeds)'
+        'relu, depth 2: layer 1 / layer 2 = 1e+00 (geometric mean of 2 seeds)'
     """
-    logs = {key: np.log10(np.asarray(v, dtype=float)) for key, v in profiles.items()}
-    finite = np.concatenate([v[np.isfinite(v)] for v in logs.values()])
+    if (activation, depth) not in profiles:
+        raise ValueError(
+            f"draw_signal_profile: no profile for activation {activation!r} at depth {depth}; "
+            f"profiles has {sorted(profiles)}"
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 -> -inf, left out below
+        logs = {key: np.log10(np.asarray(v, dtype=float)) for key, v in profiles.items()}
+    finite = np.concatenate([v[np.isfinite(v)].ravel() for v in logs.values()])
+    if finite.size == 0:
+        raise ValueError(
+            "draw_signal_profile: profiles holds no positive finite ratio; the log scale "
+            "needs at least one"
+        )
     for (name, d), values in logs.items():
         if d == depth and name != activation:
             _signal_band(ax, values, name, alpha=0.35, linewidth=1, band=False)
@@ -167,12 +186,13 @@ def draw_signal_profile(
     ax.set_ylim(10 ** (finite.min() - 0.5), 10 ** (finite.max() + 0.5))
     ax.yaxis.set_major_locator(LogLocator(numticks=7))  # few ticks: a cheap redraw
     ax.yaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # layers are whole numbers
     ax.set_xlabel("hidden layer (1 = next to the input)")
     ax.set_ylabel("signal / signal at the last layer")
     first = 10 ** values[:, 0].mean()
     ax.set_title(
         f"{activation}, depth {depth}: layer 1 / layer {depth} = {first:.0e} "
-        f"(mean of {len(values)} seeds)",
+        f"(geometric mean of {len(values)} seeds)",
         fontsize="medium",
     )
     ax.legend(frameon=False, fontsize="small", loc="lower right")
@@ -214,7 +234,8 @@ def draw_runs(
     for name, curves in runs.items():
         color = ACTIVATION_COLORS.get(name)
         for k, curve in enumerate(curves):
-            label = f"{name} ({len(curves)} runs)" if k == 0 else None
+            runs_word = "run" if len(curves) == 1 else "runs"
+            label = f"{name} ({len(curves)} {runs_word})" if k == 0 else None
             ax.plot(
                 np.arange(len(curve)), curve, color=color, alpha=0.8, linewidth=1.2, label=label
             )
@@ -302,6 +323,9 @@ def draw_sparsity_breakdown(
     Returns:
         ``ax``, with two stacked bar series (dead first) and a line for the accuracy.
 
+    Raises:
+        ValueError: if the four sequences differ in length or a fraction is outside [0, 1].
+
     Example:
         >>> from matplotlib.figure import Figure
         >>> ax = draw_sparsity_breakdown(Figure().subplots(), [0, 0.1], [0.25, 0.5],
@@ -309,6 +333,14 @@ def draw_sparsity_breakdown(
         >>> [round(float(p.get_height()), 1) for p in ax.patches]
         [25.0, 50.0, 30.0, 40.0]
     """
+    fractions = {"dead": dead, "live_sparsity": live_sparsity, "accuracy": accuracy}
+    for name, values in fractions.items():
+        values = np.asarray(values, dtype=float)
+        if values.shape != (len(penalties),) or not np.all((values >= 0) & (values <= 1)):
+            raise ValueError(
+                f"draw_sparsity_breakdown: {name} must hold one fraction in [0, 1] per penalty "
+                f"({len(penalties)}), got {values.tolist()}"
+            )
     x = np.arange(len(penalties))
     dead = 100 * np.asarray(dead, dtype=float)
     live_zeros = (100 - dead) * np.asarray(live_sparsity, dtype=float)
