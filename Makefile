@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(wildcard book/*.ipynb)
 
-.PHONY: book test lint unit notebooks book-strict browser assets bench clean \
+.PHONY: book test lint unit notebooks book-strict browser assets bench clean pdf \
 	assignments grade assignments-test
 
 $(BIN)/python:
@@ -17,7 +17,7 @@ $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-assets:  ## MathJax from npm (pinned in package-lock.json), so the book shows math offline
+assets:  ## MathJax and axe-core from npm (pinned in package-lock.json): math offline, a11y tests
 	@if command -v npm >/dev/null 2>&1; then \
 		[ node_modules/.package-lock.json -nt package-lock.json ] \
 			|| npm ci --no-audit --no-fund --loglevel=error; \
@@ -48,8 +48,13 @@ book-strict: $(STAMP) assets  ## clean build, warnings are errors
 	rm -rf _build/html _build/.doctrees _build/.jupyter_cache _build/jupyter_execute
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-browser: $(STAMP)  ## the built book and a live JupyterLab in headless Chromium
+browser: $(STAMP) assets  ## the built book (axe-core, weights, phones) and a live JupyterLab in Chromium
 	$(BIN)/python -m pytest -q tests/browser
+
+pdf: $(STAMP) assets  ## the whole book as one PDF (_build/pdf), printed by Debian's Chromium
+	$(BIN)/jupyter-book build . --builder singlehtml
+	$(BIN)/python book/_ext/relulib_book/pdf.py _build/singlehtml _build/pdf/relu-executable.pdf
+	@if [ -d _build/html ]; then cp _build/pdf/relu-executable.pdf _build/html/; fi
 
 bench: $(STAMP)  ## speed measurements, printed as ratios (not a test)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

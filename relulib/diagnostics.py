@@ -303,7 +303,7 @@ def activation_stats(
 
     .. math::
 
-        \text{zero\_fraction} = \frac{\#\{h = 0\}}{n}, \qquad
+        \mathtt{zero\_fraction} = \frac{\#\{h = 0\}}{n}, \qquad
         \text{mean} = \bar h = \frac{1}{n}\sum h, \qquad
         \text{var} = \frac{1}{n}\sum (h - \bar h)^2 .
 

@@ -69,10 +69,25 @@ def _table_row(cells) -> str:
     return "| " + " | ".join(str(cell) for cell in cells) + " |"
 
 
-def _glue(name, value):
-    from myst_nb import glue  # the book's dependency, not relulib's
+#: The prefix under which MyST-NB finds a glued value in a cell's outputs (the papermill
+#: "record" convention that ``myst_nb.glue`` writes).
+GLUE_PREFIX = "application/papermill.record/"
 
-    glue(name, value, display=False)
+
+def _glue(name, value):
+    """What ``myst_nb.glue(name, value, display=False)`` does, without importing myst_nb.
+
+    Importing myst_nb costs about a second of CPU (it loads nbformat's JSON schemas) in every
+    chapter's kernel, for a one-line display call; a test checks the output is the same.
+    """
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display
+
+    bundle, metadata = format_display_data(value)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+    display(
+        {GLUE_PREFIX + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata
+    )
 
 
 def _finite_number(name, value, func):

@@ -84,10 +84,16 @@ def test_glue_percents_refuses_what_cannot_be_a_fraction(glued, bad):
     assert glued == {}
 
 
-def test_glue_reaches_myst_nb_without_display(monkeypatch):
-    import myst_nb
+@pytest.mark.parametrize("value", [2.0, 7, "ReLU", 87.5])
+def test_glue_displays_exactly_what_myst_nb_glue_displays(monkeypatch, value):
+    import IPython.display
+    from myst_nb import glue
 
-    seen = []
-    monkeypatch.setattr(myst_nb, "glue", lambda *args, **kw: seen.append((args, kw)))
-    display.glue_numbers(x=2.0)
-    assert seen == [(("x", 2.0), {"display": False})]
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **kw: shown.append((a, kw)))
+    monkeypatch.setattr("myst_nb.ext.glue.ipy_display", lambda *a, **kw: shown.append((a, kw)))
+    display.glue_numbers(x=value)
+    glue("x", value, display=False)
+    ours, theirs = shown
+    assert ours == theirs
+    assert list(ours[0][0]) == [display.GLUE_PREFIX + "text/plain"]

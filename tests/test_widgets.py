@@ -1,14 +1,15 @@
 """The widget mechanism: live update path, kernel-free HTML face, and the mime bundle."""
 
 import base64
+import io
 import json
 import re
 
 import numpy as np
 import pytest
 
-from relulib.plotting import draw_hinge
-from relulib.widgets import FRAMES_ENV, interactive_figure
+from relulib.plotting import draw_hinge, style
+from relulib.widgets import FRAMES_ENV, interactive_figure, responsive_figure
 
 GRID = {"w": [-1.0, 0.0, 2.0], "b": [-1.0, 1.0]}
 
@@ -107,6 +108,9 @@ def test_frames_leave_the_current_frame_drawn(hinge):
             "unknown parameter 'z'",
         ),
         ({"draw": draw_hinge, "grid": GRID, "layout": (0, 1)}, ValueError, "layout"),
+        ({"draw": draw_hinge, "grid": GRID, "labels": {"z": "zed"}}, ValueError, "labels: unknown"),
+        ({"draw": draw_hinge, "grid": GRID, "labels": {"w": ""}}, ValueError, "labels: 'w'"),
+        ({"draw": draw_hinge, "grid": GRID, "figsize": (5.0, -1)}, ValueError, "figsize"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, error, fragment):
@@ -135,3 +139,97 @@ def test_a_partial_drawing_function_is_named_after_its_function():
 
     fig = interactive_figure(functools.partial(draw_hinge, lo=-2.0), GRID)
     assert repr(fig).startswith("<InteractiveFigure draw_hinge(")
+
+
+def png_size(png):
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        return image.size
+
+
+def test_labels_name_the_controls_in_both_faces_and_the_alt_text(hinge):
+    fig = interactive_figure(
+        draw_hinge, GRID, labels={"w": "weight of the input"}, figsize=(3, 2), dpi=40
+    )
+    html = fig.to_html()
+    assert ">weight of the input<input" in html and 'data-param="w"' in html
+    assert 'alt="weight of the input = 0, b = -1"' in html
+    controls = fig.widget.children[0].children
+    assert [c.description for c in controls] == ["weight of the input", "b"]
+    assert hinge.to_html().count(">w<input") == 1  # without labels: the parameter's name
+
+
+def test_frames_are_hidpi_and_shown_at_the_book_width():
+    fig = interactive_figure(draw_hinge, GRID)
+    width, height = fig.css_size
+    assert (width, height) == style.css_size(style.layout_figsize(1, 1)) == (480, 288)
+    assert png_size(fig.png) == (2 * width, 2 * height)
+    assert f'width="{width}" height="{height}"' in fig.to_html()
+
+
+def test_text_stays_readable_on_a_phone_even_when_the_draw_asks_for_small_text():
+    def tiny(ax, k):
+        ax.plot([0, k])
+        ax.set_title("tiny title", fontsize=5)
+        ax.legend(["line"], fontsize="xx-small")
+        ax.tick_params(labelsize=4)
+
+    for figsize in [None, (6.4, 3.6)]:
+        fig = interactive_figure(tiny, {"k": [1, 2]}, figsize=figsize, dpi=40)
+        html = fig.to_html()
+        text_px = float(re.search(r'data-text-px="([\d.]+)"', html).group(1))
+        width = fig.css_size[0]
+        at_phone = text_px * style.PHONE_COLUMN_PX / width
+        assert at_phone >= style.MIN_TEXT_PX - 0.01, (figsize, at_phone)
+
+
+def test_a_row_of_panels_also_has_stacked_frames_for_phones():
+    def two_panels(axes, k):
+        axes[0].plot(np.arange(3) * k)
+        axes[1].plot(-np.arange(3) * k)
+
+    fig = interactive_figure(two_panels, {"k": [1, 2, 3]}, layout=(1, 2), dpi=40)
+    assert fig.narrow_layout == (2, 1)
+    narrow = fig.narrow_frames()
+    assert len(narrow) == 3 and len(set(narrow)) == 3
+    wide_w, wide_h = png_size(fig.frames()[0][1])
+    narrow_w, narrow_h = png_size(narrow[0])
+    assert narrow_w < wide_w and narrow_h > wide_h
+    html = fig.to_html()
+    assert f'<source media="{style.NARROW_MEDIA}"' in html
+    assert len(embedded_frames(html)["narrow"]) == 3
+
+
+def test_one_panel_has_no_stacked_frames(hinge):
+    assert hinge.narrow_frames() is None
+    assert "<source" not in hinge.to_html()
+
+
+def test_html_face_fetches_its_images_lazily(hinge):
+    html = hinge.to_html()
+    assert 'loading="lazy"' in html and "IntersectionObserver" in html
+
+
+def test_responsive_figure_is_a_png_in_jupyter_and_a_picture_in_the_book():
+    def relu_and_step(axes):
+        axes[0].plot([-1, 0, 1], [0, 0, 1])
+        axes[1].plot([-1, 0, 0, 1], [0, 0, 1, 1])
+
+    fig = responsive_figure(relu_and_step, alt="ReLU and its derivative", dpi=40)
+    data, metadata = fig._repr_mimebundle_()
+    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
+    assert metadata["image/png"]["width"] == fig.css_size[0]
+    assert "application/vnd.jupyter.widget-view+json" not in data
+    html = data["text/html"]
+    assert html.count("<source") == 1 and "<input" not in html and "<script" not in html
+    assert 'alt="ReLU and its derivative"' in html
+
+
+def test_draw_functions_that_adjust_their_subplots_draw_without_warnings(recwarn):
+    def adjusted(ax, k):
+        ax.figure.subplots_adjust(bottom=0.2)
+        ax.plot([0, k])
+
+    interactive_figure(adjusted, {"k": [1, 2]}, dpi=40).frames()
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]

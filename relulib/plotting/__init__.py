@@ -13,6 +13,7 @@ from matplotlib.patches import Patch
 
 from relulib.activations import relu
 from relulib.fitting import fit_hinges, grid_kinks
+from relulib.plotting.style import use_book_style
 
 __all__ = [
     "ACTIVE",
@@ -25,6 +26,7 @@ __all__ = [
     "draw_hinge_fit",
     "draw_hinge_sum",
     "draw_output_histogram",
+    "use_book_style",
 ]
 
 ACTIVE = "#1f77b4"  # a unit's output where it is active (passes its input on)

@@ -3,24 +3,38 @@
 Without a browser these tests are skipped with a reason, except on CI (``CI`` set), where a
 missing browser or an unbuilt book is a failure. Every request that would leave the machine
 is blocked and recorded, so a page that needs the network fails instead of hanging.
+
+One browser and one local server serve the whole session, and each page is loaded once
+(``visited``) for every test that only looks at it, at a desktop's width or, resized,
+a phone's (``narrowed``). What the tests
+measure (page weights, load times, axe-core violations) goes into ``REPORT`` at the end of the
+session, which the book's status page shows.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import functools
 import http.server
+import json
 import os
 import shutil
+import subprocess
 import threading
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+REPORT = ROOT / "_build" / "browser-report.json"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+NARROW = {"width": 390, "height": 844}  # a phone
 CHROMIUM = os.environ.get("RELULIB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -88,17 +102,29 @@ def book_url():
 
 @dataclass
 class PageLog:
-    """What a page did besides rendering: console errors, script errors, blocked requests."""
+    """What a page did besides rendering: console errors, script errors, blocked requests,
+    and the local files it fetched."""
 
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     external_requests: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
+    fetched: list[str] = field(default_factory=list)
+
+    arrival: list[str] = field(default_factory=list)  # ``fetched`` once the page settled
+
+    def fetched_files(self, urls=None) -> list[Path]:
+        """The files of the built book the page fetched (or ``urls``), each once."""
+        urls = self.fetched if urls is None else urls
+        paths = (BOOK / unquote(urlparse(url).path).lstrip("/") for url in urls)
+        return [path for path in dict.fromkeys(paths) if path.is_file()]
 
 
-def new_page(browser):
+def new_page(browser, viewport=None, color_scheme="light"):
     """A page whose requests may not leave this machine; ``page.log`` records the rest."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        viewport=viewport or {"width": 1280, "height": 900}, color_scheme=color_scheme
+    )
     log = PageLog()
 
     def keep_local(route):
@@ -116,6 +142,7 @@ def new_page(browser):
         "response",
         lambda r: r.status >= 400 and log.failed_requests.append(f"{r.status} {r.url}"),
     )
+    page.on("response", lambda r: r.url.startswith("http") and log.fetched.append(r.url))
     page.log = log
     return page
 
@@ -131,7 +158,7 @@ def page(browser):
 @pytest.fixture(scope="session")
 def visited(browser, book_url):
     """``visited(path)``: the book page at ``path``, loaded once per session and shared by the
-    tests that only look at it."""
+    tests (they may scroll and move its controls, not load another page in it)."""
     pages = {}
 
     def visit(path):
@@ -139,9 +166,60 @@ def visited(browser, book_url):
             page = new_page(browser)
             page.response = page.goto(f"{book_url}/{path}", wait_until="load")
             page.wait_for_load_state("networkidle")
+            page.log.arrival = list(page.log.fetched)  # before any test scrolls or clicks
+            page.timing = page.evaluate(
+                "() => { const t = performance.getEntriesByType('navigation')[0];"
+                " return {dom: t.domContentLoadedEventEnd, load: t.loadEventEnd}; }"
+            )
             pages[path] = page
         return pages[path]
 
     yield visit
     for page in pages.values():
         page.context.close()
+
+
+@contextlib.contextmanager
+def narrowed(page):
+    """``page`` resized to a phone's viewport (390 x 844 CSS px) inside the block: media
+    queries and layout follow (a script reading them forces the new layout), without loading
+    the page again."""
+    wide = page.viewport_size
+    page.set_viewport_size(NARROW)
+    try:
+        yield page
+    finally:
+        page.set_viewport_size(wide)
+
+
+@pytest.fixture(scope="session")
+def report():
+    """``report[page][measure] = value``: written to ``REPORT`` when the session ends, with
+    the time and the commit, for the status page."""
+    measures = defaultdict(dict)
+    yield measures
+    if not measures:
+        return
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(
+        json.dumps(
+            {
+                "measured": datetime.datetime.now(datetime.timezone.utc).isoformat(
+                    timespec="seconds"
+                ),
+                "commit": _commit(),
+                "pages": dict(sorted(measures.items())),
+            },
+            indent=1,
+        )
+    )
+
+
+def _commit() -> str:
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
+    except OSError:
+        return ""
+    return result.stdout.strip()

@@ -1,0 +1,266 @@
+"""Reading online: light pages, accessible in light and dark mode, nothing wider than a phone,
+figure text a phone can read, solution toggles a keyboard can find.
+
+The measurements (weights, load times, axe-core counts) also go into the session's report,
+which the book's status page shows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from PIL import Image
+
+from relulib.plotting import style
+from tests.browser.conftest import (
+    AXE,
+    BOOK,
+    ROOT,
+    book_pages,
+    chapter_pages,
+    narrowed,
+    new_page,
+)
+
+CHAPTER_BUDGET_BYTES = 3 * 1024 * 1024  # a chapter as served, before its frames are fetched
+HTML_BUDGET_BYTES = 300 * 1024
+FRAMES = "/_images/relulib/"  # where the build puts the frames of interactive figures
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Rules whose outcome depends on colours: the only ones run again in dark mode (a whole run of
+# axe on the API page's 20 000 elements takes seconds).
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+BLOCKING = {"serious", "critical"}
+MIN_TEXT_PX = 11
+
+# MathJax's output is left out (not its containers, which may scroll): a third of the API
+# page's elements, all drawn in the colour of the text around them, which axe checks. No CSS
+# selectors either (a third of the time): a violation names its element by its HTML. Each
+# page runs its light pass (WCAG 2.1 A and AA rules), then its dark pass (the rules about
+# colours), on its own: START_AXE returns at once, FINISH_AXE waits, so the pages' renderers
+# work side by side.
+START_AXE = """([tags, colourRules]) => {
+  const run = rules => axe.run({exclude: [["mjx-container *"]]}, {
+    runOnly: rules, resultTypes: ["violations"], selectors: false
+  }).then(result => result.violations.map(v => ({
+    id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map(n => n.html.slice(0, 120)),
+    count: v.nodes.length
+  })));
+  const theme = mode => {
+    document.documentElement.dataset.mode = mode;
+    document.documentElement.dataset.theme = mode;
+  };
+  window.relulibAxe = (async () => {
+    theme("light");
+    const light = await run({type: "tag", values: tags});
+    theme("dark");
+    const dark = await run({type: "rule", values: colourRules});
+    theme("light");
+    return {light, dark};
+  })();
+}"""
+FINISH_AXE = "() => window.relulibAxe"
+
+# The theme's own switch, as a reader's click would leave it, with colour transitions off so
+# that axe never sees a colour half-way.
+SET_THEME = """mode => {
+  if (!document.getElementById("no-transitions")) {
+    const style = document.createElement("style");
+    style.id = "no-transitions";
+    style.textContent = "*, *::before, *::after { transition: none !important; }";
+    document.head.append(style);
+  }
+  document.documentElement.dataset.mode = mode;
+  document.documentElement.dataset.theme = mode;
+}"""
+
+WIDEST = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = e => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  return Array.from(document.querySelectorAll("body *"))
+    .filter(e => e.getBoundingClientRect().right > width + 1 && !scrolls(e))
+    .filter(e => getComputedStyle(e).visibility !== "hidden")
+    .slice(-5)
+    .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.slice(0, 40)}`);
+}"""
+
+FIGURE_TEXT_PX = """() => Array.from(document.querySelectorAll(".relulib-figure img")).map(img => {
+  const source = img.parentElement.querySelector("source");
+  const shown = source && matchMedia(source.media).matches ? source : img;
+  const natural = Number(shown.getAttribute("width"));
+  return Number(shown.dataset.textPx) * img.clientWidth / natural;
+})"""
+
+
+@pytest.fixture(scope="session")
+def axe_violations(visited):
+    """``{path: {"light": [...], "dark": [...]}}``: axe-core's violations on every page, in
+    light mode (the WCAG 2.1 A and AA rules) and dark mode (the rules about colours), all
+    pages at once."""
+    if not AXE.exists():
+        pytest.skip(f"axe-core is not installed ({AXE}); run `npm ci`")
+    pages = {path: visited(path) for path in book_pages()}
+    for page in pages.values():
+        page.add_script_tag(path=AXE)
+    for page in pages.values():
+        # as a reader finds the page: no hover or focus left by other tests' clicks
+        page.mouse.move(0, 0)
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    # and settled after their resizing (the theme updates code blocks' tab stops 0.3 s later)
+    next(iter(pages.values())).wait_for_timeout(400)
+    for page in pages.values():
+        page.evaluate(SET_THEME, "light")  # turns colour transitions off
+        page.evaluate(START_AXE, [AXE_TAGS, COLOUR_RULES])
+    return {path: page.evaluate(FINISH_AXE) for path, page in pages.items()}
+
+
+@pytest.mark.parametrize("path", book_pages())
+def test_no_serious_accessibility_violations_in_light_or_dark_mode(axe_violations, report, path):
+    found = axe_violations[path]
+    report[path]["axe"] = {
+        mode: {v["id"]: [v["impact"], v["count"]] for v in violations}
+        for mode, violations in found.items()
+    }
+    blocking = [
+        f"{mode}: {v['id']} ({v['impact']}, {v['count']}x) at {v['nodes']}"
+        for mode, violations in found.items()
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
+    assert not blocking, "\n".join(blocking)
+
+
+@pytest.mark.parametrize("path", book_pages())
+def test_page_weight_as_served(visited, report, path):
+    """A chapter, as the browser fetches it on arrival (HTML, styles, scripts, fonts, the
+    images in view; not the frames its interactive figures fetch later), fits the budget."""
+    page = visited(path)
+    files = page.log.fetched_files(page.log.arrival)
+    served = sum(f.stat().st_size for f in files if FRAMES not in "/" + f.as_posix())
+    html = (BOOK / path).stat().st_size
+    frames = set(re.findall(r"\.\./_images/relulib/[0-9a-f]+\.png", (BOOK / path).read_text()))
+    report[path].update(
+        html_bytes=html,
+        served_bytes=served,
+        requests=len(files),
+        frame_files=len(frames),
+        frame_bytes=sum((BOOK / path).parent.joinpath(f).stat().st_size for f in frames),
+        load_ms=round(page.timing["load"]),
+    )
+    if path in chapter_pages():
+        assert html <= HTML_BUDGET_BYTES, f"{path}: HTML {html / 1024:.0f} KB"
+        assert served <= CHAPTER_BUDGET_BYTES, f"{path}: {served / 2**20:.2f} MB as served"
+
+
+@pytest.mark.parametrize("path", book_pages())
+def test_nothing_is_wider_than_a_phone(visited, path):
+    with narrowed(visited(path)) as page:
+        scroll, client = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        widest = page.evaluate(WIDEST) if scroll > client else []
+    assert scroll <= client, f"{scroll} px wide at {client} px: {widest}"
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_interactive_figure_text_is_readable_on_a_phone(visited, path):
+    sizes = {}
+    with narrowed(visited(path)) as page:
+        for mode in ("dark", "light"):  # the dark theme's cards must not take the width
+            page.evaluate(SET_THEME, mode)
+            sizes[mode] = page.evaluate(FIGURE_TEXT_PX)
+    small = {
+        mode: [round(s, 1) for s in found if s < MIN_TEXT_PX - 0.05]
+        for mode, found in sizes.items()
+    }
+    assert not any(small.values()), f"smallest text of these figures, CSS px at 390 px: {small}"
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_solution_toggles_are_named_after_their_exercise(visited, path):
+    names = visited(path).evaluate(
+        "() => Array.from(document.querySelectorAll('.solution button.toggle-button'))"
+        ".map(b => b.getAttribute('aria-label'))"
+    )
+    pattern = re.compile(r"Show solution to Exercise \d+\.\d+")
+    wrong = [name for name in names if not pattern.fullmatch(name or "")]
+    assert not wrong, f"toggles named {wrong}"
+
+
+def test_solution_toggle_shows_keyboard_focus_and_opens_by_keyboard(page, book_url):
+    chapter = next(p for p in chapter_pages() if "solution" in (BOOK / p).read_text())
+    page.goto(f"{book_url}/{chapter}", wait_until="load")
+    toggle = page.locator(".solution button.toggle-button").first
+    toggle.scroll_into_view_if_needed()
+    # reach the toggle with the keyboard: from the link just before it, one Tab
+    toggle.evaluate("b => b.closest('.admonition-title').querySelector('a').focus()")
+    page.keyboard.press("Tab")
+    assert toggle.evaluate("b => b === document.activeElement")
+    style, width = toggle.evaluate(
+        "b => [getComputedStyle(b).outlineStyle, parseFloat(getComputedStyle(b).outlineWidth)]"
+    )
+    assert style != "none" and width >= 2, f"focus outline: {style} {width}px"
+    label = toggle.get_attribute("aria-label")
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert toggle.get_attribute("aria-label") == label.replace("Show", "Hide", 1)
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_first_visit_follows_the_readers_colour_scheme(browser, book_url, scheme):
+    page = new_page(browser, color_scheme=scheme)
+    page.goto(f"{book_url}/book/intro.html", wait_until="load")
+    page.wait_for_function("() => document.documentElement.dataset.theme !== 'auto'")
+    assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_the_html_carries_no_frames_widget_state_or_icon_script(path):
+    html = (BOOK / path).read_text(encoding="utf-8")
+    assert "data:image/png;base64" not in html, "frames belong in image files"
+    assert "application/vnd.jupyter.widget-state+json" not in html, "unused widget state"
+    assert "fontawesome.js" not in html, "the theme's icon font is enough"
+
+
+def test_reference_labels_read_as_the_citations_do():
+    html = (BOOK / "book" / "references.html").read_text(encoding="utf-8")
+    labels = re.findall(r'fn-bracket">\[</span>(.*?)<span class="fn-bracket">', html)
+    author_year = re.compile(r"[^\W\d][\w\-' ]*( et al\.| and [^\W\d][\w\-' ]*)?, \d{4}[a-z]?")
+    assert labels and all(author_year.fullmatch(label) for label in labels), labels
+    assert "Montúfar et al., 2014" in labels
+    years = [label[-5:] for label in labels if label.startswith("Hanin and Rolnick")]
+    assert years == ["2019a", "2019b"], labels
+
+
+def test_downloadable_notebooks_install_relulib_first():
+    for path in chapter_pages():
+        download = BOOK / "_sources" / path.replace(".html", ".ipynb")
+        cell = json.loads(download.read_text(encoding="utf-8"))["cells"][0]
+        source = "".join(cell["source"])
+        assert "relulib-install" in cell["metadata"]["tags"], download
+        assert 'importlib.util.find_spec("relulib") is None' in source
+        compile(source, str(download), "exec")
+
+
+@pytest.mark.parametrize("path", chapter_pages())
+def test_static_figures_in_the_book_style_are_hidpi_and_readable_on_a_phone(path):
+    """Chapters that draw with ``use_book_style()`` show HiDPI figures no wider than the
+    style's readable width (their text is the style's, at least ``FONT_SIZE`` points)."""
+    if "use_book_style()" not in (ROOT / path).with_suffix(".ipynb").read_text():
+        pytest.skip(f"{path} does not call use_book_style() yet")
+    html = (BOOK / path).read_text(encoding="utf-8")
+    widest = style.readable_width() * style.CSS_PX_PER_INCH
+    problems = []
+    for src, width in re.findall(r'<img[^>]*src="([^"]+\.png)"[^>]*style="width: (\d+)px', html):
+        with Image.open((BOOK / path).parent / src) as image:
+            pixels = image.width
+        if int(width) > widest + 1 or pixels < 1.9 * int(width):
+            problems.append(f"{src}: {width} CSS px wide, {pixels} pixels")
+    assert not problems, problems
