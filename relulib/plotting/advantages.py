@@ -57,9 +57,7 @@ def draw_cost_ratios(ax: Axes, names: Sequence[str], ratios: Mapping[str, Sequen
     ax.invert_yaxis()
     ax.set_xlabel("time / time of ReLU (same library, same pass)")
     # below the axes: inside, it would cover the longest bars
-    ax.legend(
-        frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2
-    )
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
     ax.grid(axis="x", alpha=0.3, which="both")
     return ax
 
@@ -107,7 +105,7 @@ def draw_activation_curves(
     ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
     ax.set_xlabel("x")
     ax.grid(alpha=0.3)
-    ax.legend(frameon=False, fontsize="small")
+    ax.legend(frameon=False)
     return ax
 
 
@@ -162,7 +160,7 @@ def draw_signal_profile(
         ...      ("sigmoid", 2): np.array([[0.01, 1.0], [0.01, 1.0]])}
         >>> ax = draw_signal_profile(Figure().subplots(), p, activation="relu", depth=2)
         >>> ax.get_title()
-        'relu, depth 2: layer 1 / layer 2 = 1e+00 (geometric mean of 2 seeds)'
+        'relu, depth 2: layer 1 / layer 2 = 1e+00\n(geometric mean of 2 seeds)'
     """
     if (activation, depth) not in profiles:
         raise ValueError(
@@ -191,14 +189,11 @@ def draw_signal_profile(
     ax.set_ylabel("signal / signal at the last layer")
     first = 10 ** values[:, 0].mean()
     ax.set_title(
-        f"{activation}, depth {depth}: layer 1 / layer {depth} = {first:.0e} "
-        f"(geometric mean of {len(values)} seeds)",
-        fontsize="medium",
+        f"{activation}, depth {depth}: layer 1 / layer {depth} = {first:.0e}\n"
+        f"(geometric mean of {len(values)} seeds)"
     )
-    ax.legend(frameon=False, fontsize="small", loc="lower right")
+    ax.legend(frameon=False, loc="lower right")
     ax.grid(alpha=0.3, which="major")
-    if ax.figure.get_layout_engine() is None:  # room for the x label in a widget frame
-        ax.figure.subplots_adjust(bottom=0.16, left=0.14, right=0.96)
     return ax
 
 
@@ -244,7 +239,7 @@ def draw_runs(
     if log:
         ax.set_yscale("log")
     ax.grid(alpha=0.3)
-    ax.legend(frameon=False, fontsize="small")
+    ax.legend(frameon=False)
     return ax
 
 
@@ -295,8 +290,8 @@ def draw_descent_path(ax: Axes, path, curvature, target, *, title: str | None = 
     ax.set_xlabel("$w_1$")
     ax.set_ylabel("$w_2$")
     if title:
-        ax.set_title(title, fontsize="medium")
-    ax.legend(frameon=False, fontsize="small", loc="upper right")
+        ax.set_title(title)
+    ax.legend(frameon=False, loc="upper right")
     return ax
 
 
@@ -353,9 +348,7 @@ def draw_sparsity_breakdown(
     ax.set_ylim(0, 105)
     ax.grid(alpha=0.3, axis="y")
     # below the axes: inside, it would cover the bars of the weakest penalties
-    ax.legend(
-        frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3
-    )
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3)
     return ax
 
 
@@ -391,7 +384,7 @@ def draw_train_test(ax: Axes, labels: Sequence[str], train, test) -> Axes:
     ax.set_ylim(0, 118)  # headroom for the legend above the bars
     ax.set_yticks(range(0, 101, 20))
     ax.grid(alpha=0.3, axis="y")
-    ax.legend(frameon=False, fontsize="small", loc="upper center", ncols=2)
+    ax.legend(frameon=False, loc="upper center", ncols=2)
     return ax
 
 
