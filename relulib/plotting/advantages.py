@@ -341,14 +341,14 @@ def draw_sparsity_breakdown(
     live_zeros = (100 - dead) * np.asarray(live_sparsity, dtype=float)
     ax.bar(x, dead, 0.6, color="0.35", label="units that never fire (dead)")
     ax.bar(x, live_zeros, 0.6, bottom=dead, color="0.75", label="zeros of live units")
-    ax.plot(x, 100 * np.asarray(accuracy), "s--", color="#1f77b4", label="test accuracy")
+    ax.plot(x, 100 * np.asarray(accuracy), "s--", color="#1f77b4", label="held-out accuracy")
     ax.set_xticks(x, [f"{p:g}" for p in penalties])
     ax.set_xlabel("L1 penalty weight λ")
-    ax.set_ylabel("% of hidden outputs that are 0;  accuracy %")
+    ax.set_ylabel("percent")  # of the hidden outputs (bars), of the points (line)
     ax.set_ylim(0, 105)
     ax.grid(alpha=0.3, axis="y")
     # below the axes: inside, it would cover the bars of the weakest penalties
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2)
     return ax
 
 
