@@ -353,7 +353,7 @@ def draw_sparsity_breakdown(
 
 
 def draw_train_test(ax: Axes, labels: Sequence[str], train, test) -> Axes:
-    """Training and test accuracy of a few configurations, the mean as bars, each seed a dot.
+    """Training and held-out accuracy of a few configurations, the mean as bars, each seed a dot.
 
     Args:
         ax: the axes to draw on.
@@ -373,7 +373,7 @@ def draw_train_test(ax: Axes, labels: Sequence[str], train, test) -> Axes:
     """
     x = np.arange(len(labels))
     for offset, (values, name, color) in zip(
-        (-0.2, 0.2), ((train, "training", "0.7"), (test, "test", "#1f77b4")), strict=True
+        (-0.2, 0.2), ((train, "training", "0.7"), (test, "held out", "#1f77b4")), strict=True
     ):
         values = 100 * np.asarray(values, dtype=float)
         ax.bar(x + offset, values.mean(axis=1), 0.38, color=color, label=name)
