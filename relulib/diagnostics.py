@@ -517,6 +517,12 @@ def backprop_signal(
     Gradients come from ``torch.autograd.grad``, so no ``.grad`` is touched; hooks and
     train/eval flags are restored afterwards (see the module docstring).
 
+    Non-finite values are not an error; they propagate, as in backpropagation itself. An
+    example whose forward pass meets a NaN (a NaN input, say) gets the signal NaN at every
+    layer the NaN reaches, while with a per-example loss the other examples' entries are
+    unchanged; a model with a NaN or infinite weight (a diverged run) gives NaN or infinite
+    entries. Check ``torch.isfinite`` on the result before reading a ratio from it.
+
     Args:
         model (torch.nn.Module): any model whose ``forward`` takes ``inputs``.
         loss_fn: ``loss_fn(outputs, targets)`` returning a scalar tensor, such as

@@ -772,8 +772,32 @@ def _per_model_loss(loss, m):
     return per_model
 
 
+def _check_activation_l1(activation_l1, m, func):
+    """``activation_l1`` as a float32 tensor of ``m`` weights >= 0, or ``None`` if all are 0."""
+    values = activation_l1 if isinstance(activation_l1, (list, tuple)) else [activation_l1] * m
+    if len(values) != m or not all(
+        isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
+        for v in values
+    ):
+        raise ValueError(
+            f"{func}: activation_l1 must be a finite number >= 0 or a list of {m} of them "
+            f"(one per model), got {describe(activation_l1)}"
+        )
+    return torch.tensor(values, dtype=torch.float32) if any(values) else None
+
+
 def train_together(
-    models, X, y, *, loss="cross_entropy", optimizer="sgd", lr, epochs, seed=0, test_data=None
+    models,
+    X,
+    y,
+    *,
+    loss="cross_entropy",
+    optimizer="sgd",
+    lr,
+    epochs,
+    seed=0,
+    test_data=None,
+    activation_l1=0.0,
 ) -> list[History]:
     r"""Train several small networks of the same shape at once, as if by :func:`train` each.
 
@@ -808,6 +832,16 @@ def train_together(
     written back at the end, so :func:`relulib.diagnostics.dead_units` and friends work on
     them afterwards.
 
+    ``activation_l1`` adds to model :math:`i`'s loss an :math:`L_1` penalty on the outputs
+    :math:`h^{(\ell)}` of all its activation modules (every layer but the ``Linear`` ones),
+
+    .. math::
+
+        \lambda_i \, \frac1N \sum_{n=1}^{N} \sum_{\ell} \sum_{j} \bigl|h^{(\ell)}_j(x_n)\bigr| ,
+
+    the penalty Glorot et al. (2011) use to ask for sparse activations. The recorded losses
+    (training and test) include it, as they would with :func:`train` and a ``loss`` that adds it.
+
     Args:
         models (list of torch.nn.Sequential): the models, e.g. ``[mlp(sizes, seed=s) for s in
             range(5)]``.
@@ -823,6 +857,8 @@ def train_together(
             :func:`train`; full-batch training of these layers draws no random number, so it
             changes nothing.
         test_data: ``(X_test, y_test)``, held-out data evaluated after every epoch, or ``None``.
+        activation_l1 (float or list of float): the penalty weight :math:`\lambda \ge 0`, one
+            for all models or one per model; 0 (the default) adds nothing.
 
     Returns:
         list[History]: one per model, in order, as :func:`train` would return it (loss,
@@ -855,8 +891,9 @@ def train_together(
     _check_lr_and_epochs(lr, epochs, func)
     seed = _check_seed(seed, func)
     _check_test_data(models[0], test_data, loss, func)
-
     m = len(models)
+    l1_weights = _check_activation_l1(activation_l1, m, func)
+
     per_model = _per_model_loss(loss, m)
     classify = loss == "cross_entropy"
     histories = [History(accuracy=[] if classify else None) for _ in models]
@@ -876,20 +913,30 @@ def train_together(
             for history, value in zip(histories, hits.double().mean(0).tolist(), strict=True):
                 getattr(history, prefix + "accuracy").append(value)
 
+    def objective(inputs, targets):
+        """The models' outputs on ``inputs`` and their ``m`` losses, penalty included."""
+        if l1_weights is None:
+            out = fused(inputs)
+            return out, per_model(out, targets)
+        norms, h = 0.0, inputs
+        for layer in fused:
+            h = layer(h)
+            if not isinstance(layer, _SideBySideLinear):  # an activation: each model's L1 norm
+                norms = norms + h.reshape(len(h), m, -1).abs().sum(dim=2).mean(dim=0)
+        return h, per_model(h, targets) + l1_weights * norms
+
     # No module here behaves differently in training and in evaluation, so the forward pass
     # of each step also measures the models as the previous epoch left them: one forward pass
     # on the training set per epoch, not two.
     with torch.random.fork_rng(devices=[]), torch.enable_grad():
         torch.default_generator.manual_seed(seed)
         for epoch in range(epochs + 1):
-            out = fused(X)
-            losses = per_model(out, y)
+            out, losses = objective(X, y)
             record(out.detach(), losses.detach(), y)
             if test_data is not None:
-                X_test, y_test = test_data
                 with torch.no_grad():
-                    out_test = fused(X_test)
-                    record(out_test, per_model(out_test, y_test), y_test, prefix="test_")
+                    out_test, losses_test = objective(*test_data)
+                    record(out_test, losses_test, test_data[1], prefix="test_")
             for history in histories:
                 history.epochs.append(epoch)
             if epoch < epochs:

@@ -20,7 +20,7 @@ def test_sigmoid_bound_passes_the_right_answer():
     [
         (lambda d: 0.5**d, "value at 0, not its slope"),
         (lambda d: 0.25 * d, "a product"),
-        (lambda d: 0.25 ** (d - 1), "not depth - 1"),
+        (lambda d: 0.25 ** (d - 1), "counts the steps between the first and the last"),
         (lambda d: 0.25 ** (d + 1), "not depth + 1"),
         (lambda d: 1.0, "ReLU's derivative"),
         (lambda d: 0.3**d, "expected 0.25, got 0.3."),
@@ -108,6 +108,22 @@ def test_live_sparsity_explains_mistakes(wrong, phrase):
     report = check_live_sparsity(wrong)
     assert not report
     assert phrase in str(report)
+
+
+def test_live_sparsity_of_a_batch_without_live_units_is_nan_and_silent(recwarn):
+    report = check_live_sparsity(live_sparsity)  # np.mean of an empty array: NaN
+    assert report and report.n_checks == 4
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0])
+def test_live_sparsity_of_a_batch_without_live_units_is_not_a_number(value):
+    def answer(h):
+        return live_sparsity(h) if h.any() else value
+
+    report = check_live_sparsity(answer)
+    assert len(report.failures) == 1
+    assert "every unit dead" in str(report) and "undefined" in str(report)
 
 
 def test_live_and_dead_split_every_zero():

@@ -74,6 +74,17 @@ def test_signal_profile_draws_the_seeds_geometric_mean_on_top(activation, depth)
     assert len(ax.collections) == 1  # the band of the seeds, for the chosen net only
     assert ax.get_yscale() == "log"
     assert ax.get_title().startswith(f"{activation}, depth {depth}: layer 1 / layer {depth} = ")
+    assert ax.get_title().endswith("(geometric mean of 4 seeds)")
+    assert all(float(t).is_integer() for t in ax.get_xticks())  # layers are whole numbers
+
+
+def test_signal_profile_refuses_what_it_cannot_draw():
+    p = profiles()
+    with pytest.raises(ValueError, match="no profile for activation 'tanh'"):
+        draw_signal_profile(new_axes(), p, activation="tanh", depth=3)
+    zeros = {key: np.zeros_like(v) for key, v in p.items()}
+    with pytest.raises(ValueError, match="no positive finite ratio"):
+        draw_signal_profile(new_axes(), zeros, activation="relu", depth=3)
 
 
 def test_signal_profile_limits_are_the_same_for_every_frame():
@@ -91,7 +102,7 @@ def test_runs_draw_one_line_per_seed_in_the_activations_colour():
     ]
     np.testing.assert_array_equal(lines[0].get_xdata(), [0, 1, 2])
     assert ax.get_yscale() == "log"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["relu (2 runs)", "tanh (1 runs)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["relu (2 runs)", "tanh (1 run)"]
 
 
 def test_descent_path_shows_the_path_its_start_and_the_minimum_on_contours():
@@ -117,6 +128,15 @@ def test_sparsity_breakdown_stacks_live_zeros_on_dead_units():
     assert bottoms == [25.0, 50.0, 90.0]
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [100, 90, 50])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "0.01", "0.1"]
+
+
+@pytest.mark.parametrize(
+    ("dead", "live", "accuracy", "name"),
+    [([0.2, 1.5], [0.5, 0.5], [1.0, 1.0], "dead"), ([0.2, 0.5], [0.5], [1.0, 1.0], "live")],
+)
+def test_sparsity_breakdown_refuses_fractions_outside_0_1(dead, live, accuracy, name):
+    with pytest.raises(ValueError, match=name):
+        draw_sparsity_breakdown(new_axes(), [0.0, 0.1], dead, live, accuracy)
 
 
 def test_train_test_draws_means_and_every_seed():

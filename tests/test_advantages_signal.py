@@ -109,6 +109,26 @@ def test_measuring_changes_nothing():
     assert X.grad is None
 
 
+def test_a_nan_input_spoils_its_own_example_only():
+    model = mlp([3, 5, 5, 2], activation=nn.Tanh, seed=0)
+    X, y = batch(n=6, d=3)
+    clean = backprop_signal(model, SUM_CE, X, y)
+    X[2, 1] = float("nan")
+    spoiled = backprop_signal(model, SUM_CE, X, y)
+    for name, signal in spoiled.items():
+        assert torch.isnan(signal[2])
+        others = [0, 1, 3, 4, 5]
+        torch.testing.assert_close(signal[others], clean[name][others])
+
+
+def test_a_diverged_model_gives_no_finite_signal():
+    model = mlp([3, 5, 5, 2], activation=nn.Tanh, seed=0)
+    with torch.no_grad():
+        model[0].weight[0, 0] = float("nan")
+    X, y = batch(n=6, d=3)
+    assert all(torch.isnan(s).all() for s in backprop_signal(model, SUM_CE, X, y).values())
+
+
 def test_errors_name_the_problem():
     model = mlp([3, 4, 2])
     X, y = batch()

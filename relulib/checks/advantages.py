@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -38,7 +39,12 @@ _BOUND_MISTAKES = (
         "the chain rule multiplies the layers' derivatives: the bound is a product, "
         "(1/4) ** depth, not a sum.",
     ),
-    (lambda d: 0.25 ** (d - 1), "one factor 1/4 per layer: the exponent is depth, not depth - 1."),
+    (
+        lambda d: 0.25 ** (d - 1),
+        "(1/4) ** (depth - 1) counts the steps between the first and the last of depth "
+        "layers (the chapter's s_1 / s_L); a signal multiplied by one slope at each of "
+        "depth layers picks up depth factors.",
+    ),
     (lambda d: 0.25 ** (d + 1), "one factor 1/4 per layer: the exponent is depth, not depth + 1."),
     (lambda d: 1.0, "1 bounds ReLU's derivative, not the sigmoid's, which is at most 1/4."),
 )
@@ -162,17 +168,25 @@ def _live_probes() -> list[np.ndarray]:
             [0.0, 2.0, 1.0],
         ]
     )
-    return [two_dead, shifted, tiny]
+    all_dead = np.zeros((3, 4))
+    return [two_dead, shifted, tiny, all_dead]
 
 
 def _live_sparsity(h: np.ndarray) -> float:
     live = h[:, (h != 0).any(axis=0)]
-    return float(np.mean(live == 0))
+    return float(np.mean(live == 0)) if live.size else math.nan
 
 
 def _live_mistakes(h: np.ndarray) -> list[tuple[float, str]]:
     alive = (h != 0).any(axis=0)
     live = h[:, alive]
+    if not live.size:
+        hint = (
+            "no unit is live on this batch, so there are no live outputs to count: the "
+            "sparsity of the live units is undefined; return nan (np.mean of an empty array "
+            "gives nan)."
+        )
+        return [(0.0, hint), (1.0, hint)]
     return [
         (
             float(np.mean(h == 0)),
@@ -217,7 +231,8 @@ def check_live_sparsity(fn: Callable) -> Report:
 
     so that the fraction of all zeros splits as
     :math:`\text{dead} + (1 - \text{dead}) \cdot \text{live sparsity}`: dead units are
-    death, the zeros of live units are sparsity.
+    death, the zeros of live units are sparsity. On a batch where every unit is dead there is
+    no live output to count, and the live sparsity is undefined: NaN.
 
     Args:
         fn: the learner's function of a numpy array ``h``.
@@ -230,12 +245,17 @@ def check_live_sparsity(fn: Callable) -> Report:
         >>> def live_sparsity(h):
         ...     return float(np.mean(h[:, (h != 0).any(axis=0)] == 0))
         >>> print(check_live_sparsity(live_sparsity))
-        live_sparsity: all 3 checks passed.
+        live_sparsity: all 4 checks passed.
         >>> print(check_live_sparsity(lambda h: float(np.mean(h == 0))))  # doctest: +ELLIPSIS
-        live_sparsity: 3 of 3 checks failed.
+        live_sparsity: 4 of 4 checks failed.
           - probe 1 (two dead units): expected 0.416667, got 0.65: that counts the...
     """
-    names = ("two dead units", "a layer with many dead units", "with tiny positive outputs")
+    names = (
+        "two dead units",
+        "a layer with many dead units",
+        "with tiny positive outputs",
+        "every unit dead",
+    )
     probes = zip(_live_probes(), names, strict=True)
     return _array_report("live_sparsity", fn, probes, _live_sparsity, _live_mistakes)
 
@@ -249,7 +269,7 @@ def _array_report(title, fn, probes, expected_of, mistakes_of) -> Report:
         got, error = _number(fn, h.copy())
         if error:
             failures.append(f"probe {k} ({name}): {error}")
-        elif not math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12):
+        elif not _same(got, expected):
             hint = _match(got, mistakes_of(h))
             failures.append(
                 f"probe {k} ({name}): expected {expected:.6g}, got {got:.6g}"
@@ -329,13 +349,26 @@ def check_l1_penalty(fn: Callable) -> Report:
 
 
 def _number(fn: Callable, *args) -> tuple[float, str | None]:
-    """Call ``fn(*args)`` and convert the result to a float, or say why that failed."""
+    """Call ``fn(*args)`` and convert the result to a float, or say why that failed.
+
+    NumPy's warnings (the mean of an empty array, say) are silenced: the answer is judged by
+    its value, and a correct NaN must not print a warning in the learner's notebook.
+    """
     if not callable(fn):
         return math.nan, f"expected a function, got {type(fn).__name__} {fn!r}."
     try:
-        return float(fn(*args)), None
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return float(fn(*args)), None
     except Exception as exc:  # the learner's bug is the message, whatever it is
         return math.nan, f"calling it raised {type(exc).__name__}: {exc}."
+
+
+def _same(got: float, expected: float) -> bool:
+    """``got`` equals ``expected`` up to rounding; NaN (an undefined value) only equals NaN."""
+    if math.isnan(expected) or math.isnan(got):
+        return math.isnan(expected) and math.isnan(got)
+    return math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12)
 
 
 def _match(got: float, mistakes) -> str | None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.ticker import LogLocator, NullLocator
+from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
 __all__ = [
     "ACTIVATION_COLORS",
@@ -56,7 +56,8 @@ def draw_cost_ratios(ax: Axes, names: Sequence[str], ratios: Mapping[str, Sequen
     ax.set_yticks(y, list(names))
     ax.invert_yaxis()
     ax.set_xlabel("time / time of ReLU (same library, same pass)")
-    ax.legend(frameon=False, fontsize="small", loc="lower right")
+    # below the axes: inside, it would cover the longest bars
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
     ax.grid(axis="x", alpha=0.3, which="both")
     return ax
 
@@ -104,7 +105,7 @@ def draw_activation_curves(
     ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
     ax.set_xlabel("x")
     ax.grid(alpha=0.3)
-    ax.legend(frameon=False, fontsize="small")
+    ax.legend(frameon=False)
     return ax
 
 
@@ -145,7 +146,12 @@ def draw_signal_profile(
         depth: the depth to show.
 
     Returns:
-        ``ax``; the title gives the mean ratio of layer 1 to layer ``depth``.
+        ``ax``; the title gives the geometric mean over the seeds of the ratio of layer 1 to
+        layer ``depth``.
+
+    Raises:
+        ValueError: if no profile holds a positive finite ratio (nothing to draw on a log
+            scale), or ``(activation, depth)`` is not in ``profiles``.
 
     Example:
         >>> import numpy as np
@@ -154,10 +160,21 @@ def draw_signal_profile(
         ...      ("sigmoid", 2): np.array([[0.01, 1.0], [0.01, 1.0]])}
         >>> ax = draw_signal_profile(Figure().subplots(), p, activation="relu", depth=2)
         >>> ax.get_title()
-        'relu, depth 2: layer 1 / layer 2 = 1e+00 (mean of 2 seeds)'
+        'relu, depth 2: layer 1 / layer 2 = 1e+00\n(geometric mean of 2 seeds)'
     """
-    logs = {key: np.log10(np.asarray(v, dtype=float)) for key, v in profiles.items()}
-    finite = np.concatenate([v[np.isfinite(v)] for v in logs.values()])
+    if (activation, depth) not in profiles:
+        raise ValueError(
+            f"draw_signal_profile: no profile for activation {activation!r} at depth {depth}; "
+            f"profiles has {sorted(profiles)}"
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 -> -inf, left out below
+        logs = {key: np.log10(np.asarray(v, dtype=float)) for key, v in profiles.items()}
+    finite = np.concatenate([v[np.isfinite(v)].ravel() for v in logs.values()])
+    if finite.size == 0:
+        raise ValueError(
+            "draw_signal_profile: profiles holds no positive finite ratio; the log scale "
+            "needs at least one"
+        )
     for (name, d), values in logs.items():
         if d == depth and name != activation:
             _signal_band(ax, values, name, alpha=0.35, linewidth=1, band=False)
@@ -167,18 +184,16 @@ def draw_signal_profile(
     ax.set_ylim(10 ** (finite.min() - 0.5), 10 ** (finite.max() + 0.5))
     ax.yaxis.set_major_locator(LogLocator(numticks=7))  # few ticks: a cheap redraw
     ax.yaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # layers are whole numbers
     ax.set_xlabel("hidden layer (1 = next to the input)")
     ax.set_ylabel("signal / signal at the last layer")
     first = 10 ** values[:, 0].mean()
     ax.set_title(
-        f"{activation}, depth {depth}: layer 1 / layer {depth} = {first:.0e} "
-        f"(mean of {len(values)} seeds)",
-        fontsize="medium",
+        f"{activation}, depth {depth}: layer 1 / layer {depth} = {first:.0e}\n"
+        f"(geometric mean of {len(values)} seeds)"
     )
-    ax.legend(frameon=False, fontsize="small", loc="lower right")
+    ax.legend(frameon=False, loc="lower right")
     ax.grid(alpha=0.3, which="major")
-    if ax.figure.get_layout_engine() is None:  # room for the x label in a widget frame
-        ax.figure.subplots_adjust(bottom=0.16, left=0.14, right=0.96)
     return ax
 
 
@@ -214,7 +229,8 @@ def draw_runs(
     for name, curves in runs.items():
         color = ACTIVATION_COLORS.get(name)
         for k, curve in enumerate(curves):
-            label = f"{name} ({len(curves)} runs)" if k == 0 else None
+            runs_word = "run" if len(curves) == 1 else "runs"
+            label = f"{name} ({len(curves)} {runs_word})" if k == 0 else None
             ax.plot(
                 np.arange(len(curve)), curve, color=color, alpha=0.8, linewidth=1.2, label=label
             )
@@ -223,7 +239,7 @@ def draw_runs(
     if log:
         ax.set_yscale("log")
     ax.grid(alpha=0.3)
-    ax.legend(frameon=False, fontsize="small")
+    ax.legend(frameon=False)
     return ax
 
 
@@ -274,8 +290,8 @@ def draw_descent_path(ax: Axes, path, curvature, target, *, title: str | None = 
     ax.set_xlabel("$w_1$")
     ax.set_ylabel("$w_2$")
     if title:
-        ax.set_title(title, fontsize="medium")
-    ax.legend(frameon=False, fontsize="small", loc="upper right")
+        ax.set_title(title)
+    ax.legend(frameon=False, loc="upper right")
     return ax
 
 
@@ -302,6 +318,9 @@ def draw_sparsity_breakdown(
     Returns:
         ``ax``, with two stacked bar series (dead first) and a line for the accuracy.
 
+    Raises:
+        ValueError: if the four sequences differ in length or a fraction is outside [0, 1].
+
     Example:
         >>> from matplotlib.figure import Figure
         >>> ax = draw_sparsity_breakdown(Figure().subplots(), [0, 0.1], [0.25, 0.5],
@@ -309,26 +328,32 @@ def draw_sparsity_breakdown(
         >>> [round(float(p.get_height()), 1) for p in ax.patches]
         [25.0, 50.0, 30.0, 40.0]
     """
+    fractions = {"dead": dead, "live_sparsity": live_sparsity, "accuracy": accuracy}
+    for name, values in fractions.items():
+        values = np.asarray(values, dtype=float)
+        if values.shape != (len(penalties),) or not np.all((values >= 0) & (values <= 1)):
+            raise ValueError(
+                f"draw_sparsity_breakdown: {name} must hold one fraction in [0, 1] per penalty "
+                f"({len(penalties)}), got {values.tolist()}"
+            )
     x = np.arange(len(penalties))
     dead = 100 * np.asarray(dead, dtype=float)
     live_zeros = (100 - dead) * np.asarray(live_sparsity, dtype=float)
     ax.bar(x, dead, 0.6, color="0.35", label="units that never fire (dead)")
     ax.bar(x, live_zeros, 0.6, bottom=dead, color="0.75", label="zeros of live units")
-    ax.plot(x, 100 * np.asarray(accuracy), "s--", color="#1f77b4", label="test accuracy")
+    ax.plot(x, 100 * np.asarray(accuracy), "s--", color="#1f77b4", label="held-out accuracy")
     ax.set_xticks(x, [f"{p:g}" for p in penalties])
     ax.set_xlabel("L1 penalty weight λ")
-    ax.set_ylabel("% of hidden outputs that are 0;  accuracy %")
+    ax.set_ylabel("percent")  # of the hidden outputs (bars), of the points (line)
     ax.set_ylim(0, 105)
     ax.grid(alpha=0.3, axis="y")
     # below the axes: inside, it would cover the bars of the weakest penalties
-    ax.legend(
-        frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3
-    )
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2)
     return ax
 
 
 def draw_train_test(ax: Axes, labels: Sequence[str], train, test) -> Axes:
-    """Training and test accuracy of a few configurations, the mean as bars, each seed a dot.
+    """Training and held-out accuracy of a few configurations, the mean as bars, each seed a dot.
 
     Args:
         ax: the axes to draw on.
@@ -348,7 +373,7 @@ def draw_train_test(ax: Axes, labels: Sequence[str], train, test) -> Axes:
     """
     x = np.arange(len(labels))
     for offset, (values, name, color) in zip(
-        (-0.2, 0.2), ((train, "training", "0.7"), (test, "test", "#1f77b4")), strict=True
+        (-0.2, 0.2), ((train, "training", "0.7"), (test, "held out", "#1f77b4")), strict=True
     ):
         values = 100 * np.asarray(values, dtype=float)
         ax.bar(x + offset, values.mean(axis=1), 0.38, color=color, label=name)
@@ -359,7 +384,7 @@ def draw_train_test(ax: Axes, labels: Sequence[str], train, test) -> Axes:
     ax.set_ylim(0, 118)  # headroom for the legend above the bars
     ax.set_yticks(range(0, 101, 20))
     ax.grid(alpha=0.3, axis="y")
-    ax.legend(frameon=False, fontsize="small", loc="upper center", ncols=2)
+    ax.legend(frameon=False, loc="upper center", ncols=2)
     return ax
 
 
