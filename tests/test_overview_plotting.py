@@ -30,7 +30,7 @@ def test_every_activation_is_in_exactly_one_group():
 
 @pytest.mark.parametrize("name", list(OVERVIEW))
 def test_the_highlight_is_drawn_bold_among_its_group(name):
-    ax_f, ax_df = draw_overview(Figure().subplots(1, 2), name)
+    ax_f, _ = draw_overview(Figure().subplots(1, 2), name)
     group = next(g for g in GROUPS.values() if name in g)
     assert len(ax_f.lines) == len(group) + 1 + 2  # + ReLU reference + the two axis lines
     bold = [line for line in ax_f.lines if line.get_linewidth() > 2]
