@@ -87,7 +87,8 @@ def test_one_notebook_cannot_change_anothers_scores(graded):
     assert total["06-variants/a_honest.ipynb"] == 12
     assert total["06-variants/c_honest.ipynb"] == 12  # graded after the in-place elu
     got = points(graded["rows"])
-    assert got["06-variants/b_in_place_elu.ipynb", "q1_elu"] == pytest.approx(8 / 3, abs=1e-4)
+    # check_elu (the public test) and one hidden test catch the modified input: 1 test in 3
+    assert got["06-variants/b_in_place_elu.ipynb", "q1_elu"] == pytest.approx(4 / 3, abs=1e-4)
     assert "the input array was modified" in _feedback(graded, "06-variants/b_in_place_elu.ipynb")
 
 
