@@ -47,6 +47,13 @@
     recheckScrollableCode();
     if (document.fonts) { document.fonts.ready.then(recheckScrollableCode); }
   });
+  /* Code inside a folded cell or a solution measures 0 wide until it is opened. */
+  document.addEventListener("toggle", recheckScrollableCode, true);  // <details>
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("button.toggle-button")) {
+      setTimeout(recheckScrollableCode, 0);  // after sphinx-togglebutton has shown it
+    }
+  });
 
   /* A display equation wider than the column scrolls in its own box (relulib-book.css): the
      keyboard must reach it too. MathJax typesets after the page has loaded. */
