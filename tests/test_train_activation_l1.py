@@ -18,13 +18,7 @@ X_TEST, Y_TEST = X[:40], Y[:40]
 X, Y = X[40:], Y[40:]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny networks: one thread is fastest, and spares a shared machine's cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def maxout_net(seed, width=5, k=2):

@@ -22,13 +22,7 @@ X, Y = two_spirals(120, noise=0.05, seed=0)
 X_TEST, Y_TEST = two_spirals(60, noise=0.05, seed=1)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny networks: one thread is fastest, and spares a shared machine's cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 BUILDERS = {
