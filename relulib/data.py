@@ -41,9 +41,16 @@ def _check(n, noise, seed, func, min_n):
     noise = finite_real(noise, "noise", func)
     if noise < 0:
         raise ValueError(f"{func}: noise is a standard deviation and must be >= 0, got {noise}")
+    return n, noise, _generator(seed, func)
+
+
+def _generator(seed, func):
+    """A ``torch.Generator`` seeded with ``seed``, an integer in the range torch accepts."""
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"{func}: seed must be an integer, got {describe(seed)}")
-    return n, noise, torch.Generator().manual_seed(int(seed))
+    if not -(2**63) <= seed < 2**64:
+        raise ValueError(f"{func}: seed must be in [-2**63, 2**64), got {seed}")
+    return torch.Generator().manual_seed(int(seed))
 
 
 def _balanced_labels(n, n_groups):
@@ -229,8 +236,7 @@ def digits(test_fraction=0.25, seed=0) -> tuple[tuple[torch.Tensor, torch.Tensor
     test_fraction = finite_real(test_fraction, "test_fraction", func)
     if not 0 < test_fraction < 1:
         raise ValueError(f"{func}: test_fraction must be in (0, 1), got {test_fraction}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"{func}: seed must be an integer, got {describe(seed)}")
+    gen = _generator(seed, func)
     try:
         from sklearn.datasets import load_digits  # only this function needs scikit-learn
     except ImportError as exc:
@@ -240,7 +246,6 @@ def digits(test_fraction=0.25, seed=0) -> tuple[tuple[torch.Tensor, torch.Tensor
     bunch = load_digits()
     images = torch.from_numpy(bunch.data).div(16).to(torch.float32)
     labels = torch.from_numpy(bunch.target).to(torch.int64)
-    gen = torch.Generator().manual_seed(int(seed))
     train, test = [], []
     for digit in range(10):
         members = torch.nonzero(labels == digit).flatten()

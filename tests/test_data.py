@@ -136,6 +136,9 @@ def test_errors_name_the_argument(make):
         make(10, noise=float("nan"))
     with pytest.raises(TypeError, match=f"{name}: seed must be an integer"):
         make(10, seed=1.0)
+    for seed in (2**64, -(2**63) - 1):
+        with pytest.raises(ValueError, match=rf"{name}: seed must be in \[-2\*\*63, 2\*\*64\)"):
+            make(10, seed=seed)
 
 
 def test_too_few_samples_and_bad_turns():
@@ -236,6 +239,7 @@ def test_digits_rows_are_shuffled_and_global_state_untouched():
         ({"test_fraction": 0.999}, ValueError, "both sets need one"),
         ({"seed": 1.5}, TypeError, "digits: seed must be an integer"),
         ({"seed": True}, TypeError, "seed"),
+        ({"seed": 2**64}, ValueError, "digits: seed must be in [-2**63, 2**64), got"),
     ],
 )
 def test_digits_rejects_bad_arguments(kwargs, error, fragment):
