@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,23 +30,16 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "book" / "_ext"))
+# the Chromium that prints the PDF (`make pdf`) is the one the tests drive
+from relulib_book.pdf import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 REPORT = ROOT / "_build" / "browser-report.json"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 NARROW = {"width": 390, "height": 844}  # a phone
-CHROMIUM = os.environ.get("RELULIB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
