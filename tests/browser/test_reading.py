@@ -7,11 +7,13 @@ which the book's status page shows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from relulib.plotting import style
 from tests.browser.conftest import (
@@ -79,6 +81,13 @@ SET_THEME = """mode => {
   document.documentElement.dataset.theme = mode;
 }"""
 
+# The theme's rule: a code block or output that scrolls takes a tab stop, one that does not has
+# none. True once every such element follows it.
+TAB_STOPS_SETTLED = """() => Array.from(document.querySelectorAll(
+  "pre, .cell_output > .output, .pst-scrollable-table-container"
+)).every(e => (e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight)
+  === (e.tabIndex === 0))"""
+
 WIDEST = """() => {
   const width = document.documentElement.clientWidth;
   const scrolls = e => {
@@ -116,8 +125,14 @@ def axe_violations(request, visited):
         # as a reader finds the page: no hover or focus left by other tests' clicks
         page.mouse.move(0, 0)
         page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    # and settled after their resizing (the theme updates code blocks' tab stops 0.3 s later)
-    next(iter(pages.values())).wait_for_timeout(400)
+    # and settled after the tests' resizing: the theme sets code blocks' tab stops 0.3 s after
+    # a resize (later on a loaded machine), from the layout it then sees; ask it once more,
+    # now that the layout is final, and wait. A block still wrong after 5 s is axe's to report.
+    for page in pages.values():
+        page.evaluate("() => window.dispatchEvent(new Event('resize'))")
+    for page in pages.values():
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(TAB_STOPS_SETTLED, timeout=5000)
     for page in pages.values():
         page.evaluate(SET_THEME, "light")  # turns colour transitions off
         page.evaluate(START_AXE, [AXE_TAGS, COLOUR_RULES])
